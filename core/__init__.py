@@ -1,0 +1,1 @@
+"""Domain rules and services. Rules import only the standard library."""

@@ -1,0 +1,1 @@
+"""Catalog rules: barcodes, SKUs. Standard library only."""

@@ -1,0 +1,1 @@
+"""Staff rules: roles, credentials policy, lockout. Standard library only."""

@@ -1,0 +1,22 @@
+"""Every mapped table, imported here so `Base.metadata` is complete for migrations."""
+
+from db.models.catalog import Category, Product, ProductBarcode, Supplier
+from db.models.customers import CustomerAccount, CustomerMember
+from db.models.local import DeviceIdentity, LocalSetting
+from db.models.org import Company, Device, Location
+from db.models.staff import User
+
+__all__ = [
+    "Category",
+    "Company",
+    "CustomerAccount",
+    "CustomerMember",
+    "Device",
+    "DeviceIdentity",
+    "LocalSetting",
+    "Location",
+    "Product",
+    "ProductBarcode",
+    "Supplier",
+    "User",
+]

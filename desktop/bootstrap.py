@@ -1,0 +1,69 @@
+"""The composition root: the one place that wires the store, the services and the clock.
+
+Everything here runs on the database thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from core.clock import Clock, SystemClock
+from core.services.auth import AuthService
+from core.services.credentials import CredentialHasher
+from core.services.demo_store import create_demo_store
+from core.services.identity import ThisDevice, load_this_device
+from core.services.setup import StoreSetup, create_store
+from db.store import Store, open_store
+
+APP_NAME = "LunarFront"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def demo_data_dir() -> Path:
+    """The demo store lives in a folder of its own, away from real store data."""
+    return default_data_dir() / "demo-store"
+
+
+@dataclass
+class AppContext:
+    """What the running app holds once the store is open."""
+
+    store: Store
+    clock: Clock
+    hasher: CredentialHasher
+    demo: bool
+    device: ThisDevice | None = None
+    auth: AuthService | None = None
+
+    def attach_device(self, device: ThisDevice) -> None:
+        self.device = device
+        self.auth = AuthService(
+            self.store.uow, self.store.read_sessions, device.company_id, self.clock, self.hasher
+        )
+
+
+def open_app(data_dir: Path, *, demo: bool, clock: Clock | None = None) -> AppContext:
+    """Open (creating if needed) the store; a new demo folder is filled with the demo store."""
+    store = open_store(data_dir)
+    context = AppContext(
+        store=store, clock=clock or SystemClock(), hasher=CredentialHasher(), demo=demo
+    )
+    with store.read_sessions() as session:
+        device = load_this_device(session)
+    if device is None and demo:
+        device = create_demo_store(store.uow, context.clock, context.hasher)
+    if device is not None:
+        context.attach_device(device)
+    return context
+
+
+def set_up_store(context: AppContext, setup: StoreSetup) -> ThisDevice:
+    device = create_store(context.store.uow, context.clock, context.hasher, setup)
+    context.attach_device(device)
+    return device

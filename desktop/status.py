@@ -1,0 +1,41 @@
+"""The status bar: register, user, sync state and device health, always in view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from core.clock import Clock, to_store_time
+
+
+class StoreStatusBar(QStatusBar):
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self._clock = clock
+        self._timezone = "UTC"
+        self.register = QLabel("Register: opening store…")
+        self.user = QLabel("Signed out")
+        self.sync = QLabel("Sync: not paired — working offline")
+        self.devices = QLabel("Devices: none set up")
+        self.time = QLabel("")
+        for widget in (self.register, self.user, self.sync, self.devices):
+            self.addWidget(widget)
+        self.addPermanentWidget(self.time)
+        self.sync.setProperty("health", "ok")
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._show_time)
+        self._tick.start(15_000)
+
+    def show_register(self, register: str, prefix: str, location: str, timezone: str) -> None:
+        self.register.setText(f"{register} ({prefix})")
+        self.register.setToolTip(f"Register {register}, receipt prefix {prefix}, at {location}")
+        self._timezone = timezone
+        self._show_time()
+
+    def show_user(self, name: str | None, role: str | None = None) -> None:
+        self.user.setText(f"User: {name} ({role})" if name else "Signed out")
+
+    def _show_time(self) -> None:
+        local = to_store_time(self._clock.now(), self._timezone)
+        self.time.setText(local.strftime("%a %d %b  %H:%M"))

@@ -1,0 +1,237 @@
+"""The main window: opening the store, first-run set-up, sign-in and the shell.
+
+Every database call goes through the TaskRunner; this class only reacts to results.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from core.clock import SystemClock
+from core.errors import DomainError
+from core.services.auth import AuthService, SignedInUser, StaffTile
+from core.services.demo_store import DEMO_PASSWORD, DEMO_USERS
+from core.services.identity import ThisDevice
+from core.services.local_settings import read_setting, write_setting
+from core.services.overview import store_overview
+from core.services.setup import StoreSetup
+from db.errors import StoreError
+from desktop.bootstrap import AppContext, open_app, set_up_store
+from desktop.home import HomePage
+from desktop.login import LoginPage
+from desktop.settings_page import SettingsPage
+from desktop.setup_page import SetupPage
+from desktop.shell import Area, Shell
+from desktop.status import StoreStatusBar
+from desktop.tasks import TaskRunner
+from desktop.theme import ThemeName, apply_theme
+from desktop.widgets import label, shortcut
+
+THEME_KEY = "theme"
+
+
+class MainWindow(QMainWindow):
+    login_ready = Signal()
+    startup_failed = Signal(str)
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        demo: bool,
+        theme: ThemeName | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("LunarFront")
+        self.resize(1280, 800)
+        self.setMinimumSize(1024, 700)
+        self.data_dir = data_dir
+        self.demo = demo
+        self.theme_override = theme
+        self.theme = theme or ThemeName.LIGHT
+        self.runner = runner or TaskRunner(self)
+        self.context: AppContext | None = None
+        self.user: SignedInUser | None = None
+        self.status = StoreStatusBar(SystemClock())
+        self.setStatusBar(self.status)
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.loading = label("Opening the store…", "title")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setup_page = SetupPage()
+        self.login = LoginPage(self.runner, self._auth)
+        self.home = HomePage()
+        self.settings = SettingsPage()
+        self.shell = Shell([Area("Home", self.home), Area("Settings", self.settings)])
+        for page in (self.loading, self.setup_page, self.login, self.shell):
+            self.pages.addWidget(page)
+
+        self.setup_page.submitted.connect(self._create_store)
+        self.login.signed_in.connect(self._signed_in)
+        self.shell.lock_requested.connect(self._lock)
+        self.shell.sign_out_requested.connect(self._sign_out)
+        self.settings.theme_chosen.connect(lambda name: self.set_theme(ThemeName(name)))
+        shortcut("Ctrl+Shift+T", self, self._toggle_theme)
+
+    # -- start-up -----------------------------------------------------------------------
+    def start(self) -> None:
+        self.pages.setCurrentWidget(self.loading)
+        self.runner.run_db(self._open, self._opened, self._open_failed)
+
+    def _open(self) -> tuple[AppContext, ThemeName]:
+        context = open_app(self.data_dir, demo=self.demo)
+        saved = read_setting(context.store.read_sessions, THEME_KEY, ThemeName.LIGHT.value)
+        return context, ThemeName(saved) if saved in ThemeName._value2member_map_ else (
+            ThemeName.LIGHT
+        )
+
+    def _opened(self, result: tuple[AppContext, ThemeName]) -> None:
+        self.context, saved_theme = result
+        self.apply_theme(self.theme_override or saved_theme)
+        if self.context.device is None:
+            self.pages.setCurrentWidget(self.setup_page)
+            self.setup_page.company.setFocus()
+        else:
+            self._show_login()
+
+    def _open_failed(self, error: BaseException) -> None:
+        message = (
+            str(error)
+            if isinstance(error, StoreError)
+            else (f"LunarFront could not open its store: {error!r}")
+        )
+        self.startup_failed.emit(message)
+
+    def _create_store(self, setup: StoreSetup) -> None:
+        context = self.context
+        assert context is not None
+        self.setup_page.create_button.setEnabled(False)
+        self.runner.run_db(
+            lambda: set_up_store(context, setup),
+            lambda _device: self._show_login(),
+            lambda error: self.setup_page.show_error(
+                str(error) if isinstance(error, DomainError) else f"Could not set up: {error}"
+            ),
+        )
+
+    # -- signing in and out -------------------------------------------------------------
+    def _auth(self) -> AuthService:
+        auth = self._context().auth
+        assert auth is not None
+        return auth
+
+    def _show_login(self) -> None:
+        self.runner.run_db(lambda: self._auth().staff_tiles(), self._tiles_loaded)
+
+    def _tiles_loaded(self, tiles: list[StaffTile]) -> None:
+        device = self._device()
+        self.status.show_register(
+            device.device_name, device.device_prefix, device.location_name, device.timezone
+        )
+        self.login.show_store(
+            device.company_name,
+            f"{device.location_name} · {device.device_name}",
+            tiles,
+            self._demo_hint(),
+        )
+        self.pages.setCurrentWidget(self.login)
+        self.login.username.setFocus()
+        self.login_ready.emit()
+
+    def _demo_hint(self) -> str:
+        if not self.context or not self.context.demo:
+            return ""
+        people = ", ".join(f"{u.username} (PIN {u.pin})" for u in DEMO_USERS)
+        return f"Demo store — every password is {DEMO_PASSWORD}. Users: {people}."
+
+    def _signed_in(self, user: SignedInUser) -> None:
+        self.user = user
+        device = self._device()
+        self.status.show_user(user.display_name, user.role.label)
+        self.home.show_user(
+            f"Hello, {user.display_name}",
+            f"{user.role.label} at {device.location_name} · {device.device_name}",
+        )
+        self.settings.show_about(
+            [
+                f"Store: {device.company_name} ({device.currency})",
+                f"Location: {device.location_name} ({device.timezone})",
+                f"Register: {device.device_name}, receipt prefix {device.device_prefix}",
+                f"Data folder: {self.data_dir}",
+                f"Database schema: {self._context().store.schema.current}",
+            ]
+        )
+        self.shell.show_area(0)
+        self.pages.setCurrentWidget(self.shell)
+        context = self._context()
+        self.runner.run_db(
+            lambda: store_overview(context.store.read_sessions, device.company_id),
+            self.home.show_overview,
+        )
+
+    def _lock(self) -> None:
+        """Hand the register to the next cashier: back to sign-in, PIN tiles ready."""
+        self.user = None
+        self.status.show_user(None)
+        self.login.reset()
+        self.pages.setCurrentWidget(self.login)
+        self.login._focus_tiles()
+
+    def _sign_out(self) -> None:
+        self.user = None
+        self.status.show_user(None)
+        self.login.reset()
+        self.login.username.clear()
+        self.pages.setCurrentWidget(self.login)
+        self.login.username.setFocus()
+
+    # -- theme --------------------------------------------------------------------------
+    def apply_theme(self, name: ThemeName) -> None:
+        self.theme = name
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        self.settings.show_theme(name)
+
+    def set_theme(self, name: ThemeName) -> None:
+        self.apply_theme(name)
+        context = self.context
+        if context is not None:
+            self.runner.run_db(
+                lambda: write_setting(context.store.uow, THEME_KEY, name.value), lambda _: None
+            )
+
+    def _toggle_theme(self) -> None:
+        self.set_theme(ThemeName.DARK if self.theme is ThemeName.LIGHT else ThemeName.LIGHT)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _context(self) -> AppContext:
+        assert self.context is not None
+        return self.context
+
+    def _device(self) -> ThisDevice:
+        device = self._context().device
+        assert device is not None
+        return device
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.runner.shutdown()
+        if self.context is not None:
+            self.context.store.close()
+        super().closeEvent(event)
+
+
+def show_fatal(parent: QWidget | None, message: str) -> None:
+    print(message, file=sys.stderr)
+    QMessageBox.critical(parent, "LunarFront cannot start", message)
+
+
+def elapsed_ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
