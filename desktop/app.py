@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from desktop.gc_guard import MainThreadCollector
 from desktop.self_check import resources_dir
 from desktop.theme import ThemeName, apply_theme
 from desktop.window import MainWindow, elapsed_ms, show_fatal
@@ -20,6 +21,7 @@ def run_app(
     assert isinstance(app, QApplication)
     app.setApplicationName("LunarFront")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "lunarfront.png")))
+    collector = MainThreadCollector(app)
     chosen = ThemeName(theme) if theme else None
     apply_theme(app, chosen or ThemeName.LIGHT)
     window = MainWindow(data_dir, demo=demo, theme=chosen)
@@ -46,4 +48,5 @@ def run_app(
     window.start()
     app.exec()
     window.close()
+    collector.collect()
     return exit_code

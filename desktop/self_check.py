@@ -26,11 +26,13 @@ def resources_dir() -> Path:
     return Path(bundle) / "resources" if bundle else RESOURCES_DIR
 
 
-def run_self_check(data_dir: Path, out: TextIO = sys.stdout) -> int:
+def run_self_check(data_dir: Path, out: TextIO | None = None) -> int:
     """Print each check as it passes; on the first failure say what is wrong and return 1."""
+    out = out or sys.stdout
 
     def step(label: str, check: Callable[[], str]) -> None:
         detail = check()
+        assert out is not None
         out.write(f"ok    {label}{': ' + detail if detail else ''}\n")
 
     try:

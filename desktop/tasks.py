@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+_Pending = tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
+
+
 class _Relay(QObject):
     finished = Signal(int, object, object)  # task id, result, exception
 
@@ -33,8 +36,9 @@ class TaskRunner(QObject):
         self._relay = _Relay()
         self._relay.finished.connect(self._deliver)
         self._ids = itertools.count()
-        self._pending: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]]
-        self._pending = {}
+        # The GUI thread keeps every submitted function until its result is delivered, so a
+        # worker never drops the last reference to a closure that holds a widget.
+        self._pending: dict[int, _Pending] = {}
 
     def run_db(
         self,
@@ -69,13 +73,13 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None,
     ) -> Future[T]:
         task_id = next(self._ids)
-        self._pending[task_id] = (on_done, on_error or _log_error)
+        self._pending[task_id] = (fn, on_done, on_error or _log_error)
         future = executor.submit(fn)
         future.add_done_callback(lambda f: self._relay.finished.emit(task_id, *_outcome(f)))
         return future
 
     def _deliver(self, task_id: int, result: object, error: object) -> None:
-        on_done, on_error = self._pending.pop(task_id)
+        _fn, on_done, on_error = self._pending.pop(task_id)
         if isinstance(error, BaseException):
             on_error(error)
         else:
