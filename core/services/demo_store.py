@@ -376,6 +376,9 @@ def _customer_rows(
                     **stamp,
                 }
             )
+        account["member_names"] = " ".join(
+            f"{m['first_name']} {m['last_name']}" for m in members
+        )
         yield account, members
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 import db.models  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
+from db.migrate import is_modelled
 
 config = context.config
 
@@ -22,6 +23,7 @@ def run_migrations_online() -> None:
             render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds tables
             transactional_ddl=True,  # the engine emits BEGIN, so DDL really is transactional
             compare_type=True,
+            include_name=lambda name, type_, _parents: is_modelled(name, type_),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -31,6 +31,10 @@ class CustomerAccount(IdMixin, TimestampMixin, LegacyMixin, SoftDeleteMixin, Bas
     tax_exempt: Mapped[bool] = mapped_column(default=False)
     tax_exempt_certificate: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(String(2000), default="")
+    # Members' names, kept by the customer service so one full-text index finds a family
+    # by the student's name as well as the account's.
+    member_names: Mapped[str] = mapped_column(String(2000), default="")
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class CustomerMember(IdMixin, TimestampMixin, LegacyMixin, SoftDeleteMixin, Base):

@@ -56,14 +56,10 @@ def upgrade() -> None:
             ["parent_id"], ["category.id"], name=op.f("fk_category_parent_id_category")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_category")),
-        sa.UniqueConstraint(
-            "company_id", "name", name=op.f("uq_category_company_id_name")
-        ),
+        sa.UniqueConstraint("company_id", "name", name=op.f("uq_category_company_id_name")),
     )
     with op.batch_alter_table("category", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_category_company_id"), ["company_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_category_company_id"), ["company_id"], unique=False)
 
     op.create_table(
         "customer_account",
@@ -131,14 +127,10 @@ def upgrade() -> None:
             ["company_id"], ["company.id"], name=op.f("fk_location_company_id_company")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_location")),
-        sa.UniqueConstraint(
-            "company_id", "code", name=op.f("uq_location_company_id_code")
-        ),
+        sa.UniqueConstraint("company_id", "code", name=op.f("uq_location_company_id_code")),
     )
     with op.batch_alter_table("location", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_location_company_id"), ["company_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_location_company_id"), ["company_id"], unique=False)
 
     op.create_table(
         "supplier",
@@ -157,14 +149,10 @@ def upgrade() -> None:
             ["company_id"], ["company.id"], name=op.f("fk_supplier_company_id_company")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supplier")),
-        sa.UniqueConstraint(
-            "company_id", "name", name=op.f("uq_supplier_company_id_name")
-        ),
+        sa.UniqueConstraint("company_id", "name", name=op.f("uq_supplier_company_id_name")),
     )
     with op.batch_alter_table("supplier", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_supplier_company_id"), ["company_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_supplier_company_id"), ["company_id"], unique=False)
 
     op.create_table(
         "app_user",
@@ -191,9 +179,7 @@ def upgrade() -> None:
             "role IN ('admin', 'manager', 'staff', 'technician', 'instructor')",
             name=op.f("ck_app_user_role"),
         ),
-        sa.CheckConstraint(
-            "failed_attempts >= 0", name=op.f("ck_app_user_failed_attempts")
-        ),
+        sa.CheckConstraint("failed_attempts >= 0", name=op.f("ck_app_user_failed_attempts")),
         sa.ForeignKeyConstraint(
             ["company_id"], ["company.id"], name=op.f("fk_app_user_company_id_company")
         ),
@@ -210,9 +196,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_app_user_company_id"), ["company_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_app_user_company_id"), ["company_id"], unique=False)
 
     op.create_table(
         "customer_member",
@@ -258,9 +242,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "kind IN ('register', 'bench', 'office')", name=op.f("ck_device_kind")
-        ),
+        sa.CheckConstraint("kind IN ('register', 'bench', 'office')", name=op.f("ck_device_kind")),
         sa.ForeignKeyConstraint(
             ["company_id"], ["company.id"], name=op.f("fk_device_company_id_company")
         ),
@@ -270,17 +252,11 @@ def upgrade() -> None:
             name=op.f("fk_device_location_id_location"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device")),
-        sa.UniqueConstraint(
-            "company_id", "prefix", name=op.f("uq_device_company_id_prefix")
-        ),
+        sa.UniqueConstraint("company_id", "prefix", name=op.f("uq_device_company_id_prefix")),
     )
     with op.batch_alter_table("device", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_device_company_id"), ["company_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_device_location_id"), ["location_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_device_company_id"), ["company_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_device_location_id"), ["location_id"], unique=False)
 
     op.create_table(
         "product",
@@ -320,20 +296,12 @@ def upgrade() -> None:
             name=op.f("fk_product_supplier_id_supplier"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_product")),
-        sa.UniqueConstraint(
-            "company_id", "sku", name=op.f("uq_product_company_id_sku")
-        ),
+        sa.UniqueConstraint("company_id", "sku", name=op.f("uq_product_company_id_sku")),
     )
     with op.batch_alter_table("product", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_product_category_id"), ["category_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_product_company_name", ["company_id", "name"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_product_supplier_id"), ["supplier_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_product_category_id"), ["category_id"], unique=False)
+        batch_op.create_index("ix_product_company_name", ["company_id", "name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_product_supplier_id"), ["supplier_id"], unique=False)
 
     op.create_table(
         "device_identity",
@@ -381,9 +349,7 @@ def upgrade() -> None:
             name=op.f("fk_product_barcode_product_id_product"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_product_barcode")),
-        sa.UniqueConstraint(
-            "company_id", "code", name=op.f("uq_product_barcode_company_id_code")
-        ),
+        sa.UniqueConstraint("company_id", "code", name=op.f("uq_product_barcode_company_id_code")),
     )
     with op.batch_alter_table("product_barcode", schema=None) as batch_op:
         batch_op.create_index(
