@@ -1,0 +1,9 @@
+"""The benchmarks themselves; importing this package registers every one of them.
+
+Case modules import only the standard library and `bench` at module level, so `list` is quick;
+the app's own modules are imported inside the benchmark functions.
+"""
+
+from bench.cases import startup, store_open
+
+__all__ = ["startup", "store_open"]
