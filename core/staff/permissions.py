@@ -1,0 +1,80 @@
+"""Per-action permissions: each role has defaults, and a user may have overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from core.errors import DomainError
+from core.staff.roles import Role
+
+
+class Permission(StrEnum):
+    DISCOUNT_OVER_THRESHOLD = "discount_over_threshold"
+    PRICE_OVERRIDE = "price_override"
+    VOID = "void"
+    REFUND = "refund"
+    NO_SALE = "no_sale"
+    PAY_OUT = "pay_out"
+    CLOSE_DRAWER = "close_drawer"
+    EDIT_PRODUCTS = "edit_products"
+    ADJUST_STOCK = "adjust_stock"
+    RECEIVE_STOCK = "receive_stock"
+    EDIT_CUSTOMERS = "edit_customers"
+    MANAGE_USERS = "manage_users"
+    EXPORT = "export"
+    IMPORT = "import"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Permission.DISCOUNT_OVER_THRESHOLD: "give a discount over the limit",
+    Permission.PRICE_OVERRIDE: "change a price at the register",
+    Permission.VOID: "void a sale",
+    Permission.REFUND: "refund",
+    Permission.NO_SALE: "open the drawer without a sale",
+    Permission.PAY_OUT: "pay out cash",
+    Permission.CLOSE_DRAWER: "close a drawer",
+    Permission.EDIT_PRODUCTS: "edit products and prices",
+    Permission.ADJUST_STOCK: "adjust or count stock",
+    Permission.RECEIVE_STOCK: "receive stock",
+    Permission.EDIT_CUSTOMERS: "edit customers",
+    Permission.MANAGE_USERS: "manage users",
+    Permission.EXPORT: "export data",
+    Permission.IMPORT: "import data",
+}
+
+_EVERYTHING = frozenset(Permission)
+ROLE_DEFAULTS: Mapping[Role, frozenset[Permission]] = {
+    Role.ADMIN: _EVERYTHING,
+    Role.MANAGER: _EVERYTHING,
+    Role.STAFF: frozenset({Permission.EDIT_CUSTOMERS, Permission.RECEIVE_STOCK}),
+    Role.TECHNICIAN: frozenset({Permission.EDIT_CUSTOMERS}),
+    Role.INSTRUCTOR: frozenset({Permission.EDIT_CUSTOMERS}),
+}
+
+# Only these roles may approve an action for someone else with their PIN.
+APPROVER_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+class PermissionDeniedError(DomainError):
+    """The user may not do this alone; a manager's approval is needed."""
+
+    def __init__(self, permission: Permission, who: str) -> None:
+        super().__init__(f"{who} may not {permission.label}. A manager's PIN is needed.")
+        self.permission = permission
+
+
+def effective_permissions(
+    role: Role, overrides: Mapping[Permission, bool] | None = None
+) -> frozenset[Permission]:
+    granted = set(ROLE_DEFAULTS[role])
+    for permission, allowed in (overrides or {}).items():
+        if allowed:
+            granted.add(permission)
+        else:
+            granted.discard(permission)
+    return frozenset(granted)
