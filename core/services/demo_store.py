@@ -376,9 +376,7 @@ def _customer_rows(
                     **stamp,
                 }
             )
-        account["member_names"] = " ".join(
-            f"{m['first_name']} {m['last_name']}" for m in members
-        )
+        account["member_names"] = " ".join(f"{m['first_name']} {m['last_name']}" for m in members)
         yield account, members
 
 

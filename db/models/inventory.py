@@ -18,8 +18,16 @@ from db.base import Base, IdMixin, LegacyMixin, TimestampMixin
 UNIT_STATUSES = ("available", "sold", "rented", "in_repair", "retired")
 UNIT_CONDITIONS = ("new", "excellent", "good", "fair", "poor")
 MOVEMENT_KINDS = (
-    "receive", "sale", "return", "adjustment", "count", "transfer_out", "transfer_in",
-    "rental_out", "rental_in", "repair_use",
+    "receive",
+    "sale",
+    "return",
+    "adjustment",
+    "count",
+    "transfer_out",
+    "transfer_in",
+    "rental_out",
+    "rental_in",
+    "repair_use",
 )
 
 
