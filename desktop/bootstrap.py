@@ -11,11 +11,16 @@ from pathlib import Path
 import platformdirs
 
 from core.clock import Clock, SystemClock
+from core.services.approval import ApprovalService
 from core.services.auth import AuthService
+from core.services.catalog import CatalogService
 from core.services.credentials import CredentialHasher
+from core.services.customers import CustomerService
 from core.services.demo_store import create_demo_store
 from core.services.identity import ThisDevice, load_this_device
 from core.services.setup import StoreSetup, create_store
+from core.services.staff import StaffService
+from core.services.stock import StockService
 from db.store import Store, open_store
 
 APP_NAME = "LunarFront"
@@ -30,6 +35,18 @@ def demo_data_dir() -> Path:
     return default_data_dir() / "demo-store"
 
 
+@dataclass(frozen=True)
+class Services:
+    """Every service the screens use, wired to one store."""
+
+    auth: AuthService
+    catalog: CatalogService
+    stock: StockService
+    customers: CustomerService
+    staff: StaffService
+    approvals: ApprovalService
+
+
 @dataclass
 class AppContext:
     """What the running app holds once the store is open."""
@@ -39,12 +56,23 @@ class AppContext:
     hasher: CredentialHasher
     demo: bool
     device: ThisDevice | None = None
-    auth: AuthService | None = None
+    services: Services | None = None
+
+    @property
+    def auth(self) -> AuthService | None:
+        return self.services.auth if self.services else None
 
     def attach_device(self, device: ThisDevice) -> None:
         self.device = device
-        self.auth = AuthService(
-            self.store.uow, self.store.read_sessions, device.company_id, self.clock, self.hasher
+        store, clock, hasher = self.store, self.clock, self.hasher
+        write, read = store.uow, store.read_sessions
+        self.services = Services(
+            auth=AuthService(write, read, device.company_id, clock, hasher),
+            catalog=CatalogService(write, read, clock),
+            stock=StockService(write, read, clock),
+            customers=CustomerService(write, read, clock),
+            staff=StaffService(write, read, clock, hasher),
+            approvals=ApprovalService(write, read, clock, hasher),
         )
 
 

@@ -27,6 +27,7 @@ class Area:
 
 
 class Shell(QWidget):
+    area_shown = Signal(QWidget)
     lock_requested = Signal()
     sign_out_requested = Signal()
 
@@ -75,6 +76,11 @@ class Shell(QWidget):
         self.show_area(0)
 
     def show_area(self, index: int) -> None:
-        if 0 <= index < self.stack.count():
+        if 0 <= index < self.stack.count() and not self.buttons[index].isHidden():
             self.stack.setCurrentIndex(index)
             self.buttons[index].setChecked(True)
+            self.area_shown.emit(self.stack.widget(index))
+
+    def set_area_visible(self, index: int, visible: bool) -> None:
+        """Hide an area the signed-in user has no use for (e.g. Users for a cashier)."""
+        self.buttons[index].setHidden(not visible)

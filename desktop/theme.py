@@ -73,7 +73,8 @@ def stylesheet(p: Palette) -> str:
     QLabel[role="hint"] {{ color: {p.muted}; font-size: 11pt; }}
     QFrame[role="card"] {{ background: {p.surface}; border: 1px solid {p.border};
         border-radius: 10px; }}
-    QFrame[role="card"] QLabel, QFrame[role="card"] QWidget#plain {{ background: {p.surface}; }}
+    QFrame[role="card"] QLabel, QFrame[role="card"] QWidget#plain,
+    QFrame[role="card"] QCheckBox {{ background: {p.surface}; }}
     QLineEdit {{ background: {p.surface}; border: 1px solid {p.border}; border-radius: 6px;
         padding: 8px 10px; min-height: 30px; font-size: 14pt; }}
     QLineEdit:focus {{ border: 2px solid {p.accent}; }}

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def label(text: str, role: str | None = None, parent: QWidget | None = None) -> QLabel:
@@ -44,8 +53,30 @@ def shortcut(keys: str, parent: QWidget, slot: Callable[[], object]) -> QShortcu
     return QShortcut(QKeySequence(keys), parent, slot)
 
 
+def page_shortcut(keys: str, page: QWidget, slot: Callable[[], object]) -> QShortcut:
+    """A shortcut of one area (Ctrl+N means "new product" in one, "new customer" in another):
+    active only while the focus is inside `page`, so areas never fight over a key."""
+    return QShortcut(
+        QKeySequence(keys), page, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+    )
+
+
 def plain(parent: QWidget | None = None) -> QWidget:
     """A container that takes its card's background instead of the window's."""
     widget = QWidget(parent)
     widget.setObjectName("plain")
     return widget
+
+
+def plain_table(model: QAbstractItemModel) -> QTableView:
+    """A read-only table sized to its contents, the last column taking the rest."""
+    table = QTableView()
+    table.setModel(model)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(34)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    return table

@@ -15,25 +15,33 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWi
 
 from core.clock import SystemClock
 from core.errors import DomainError
-from core.services.auth import AuthService, SignedInUser, StaffTile
+from core.services.approval import ApprovalService
+from core.services.auth import AuthService, SignedInUser, SignInError, StaffTile
 from core.services.demo_store import DEMO_PASSWORD, DEMO_USERS
 from core.services.identity import ThisDevice
 from core.services.local_settings import read_setting, write_setting
 from core.services.overview import store_overview
 from core.services.setup import StoreSetup
+from core.staff.actor import Actor
+from core.staff.permissions import Permission
 from db.errors import StoreError
-from desktop.bootstrap import AppContext, open_app, set_up_store
+from desktop.bootstrap import AppContext, Services, open_app, set_up_store
+from desktop.customers.page import CustomersPage
 from desktop.home import HomePage
+from desktop.inventory.page import InventoryPage
 from desktop.login import LoginPage
+from desktop.operations import Operations, plain_message
 from desktop.settings_page import SettingsPage
 from desktop.setup_page import SetupPage
 from desktop.shell import Area, Shell
+from desktop.staff.page import UsersPage
 from desktop.status import StoreStatusBar
 from desktop.tasks import TaskRunner
 from desktop.theme import ThemeName, apply_theme
 from desktop.widgets import label, shortcut
 
 THEME_KEY = "theme"
+USERS_AREA = 3
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +77,28 @@ class MainWindow(QMainWindow):
         self.login = LoginPage(self.runner, self._auth)
         self.home = HomePage()
         self.settings = SettingsPage()
-        self.shell = Shell([Area("Home", self.home), Area("Settings", self.settings)])
+        self.actor: Actor | None = None
+        self.ops = Operations(self.runner, self._approvals, self._actor, self)
+        self.inventory = InventoryPage(
+            self.runner,
+            self.ops,
+            lambda: self._services().catalog,
+            lambda: self._services().stock,
+            lambda: self._device().location_id,
+            lambda: self._device().currency,
+        )
+        self.customers = CustomersPage(self.runner, self.ops, lambda: self._services().customers)
+        self.users = UsersPage(self.ops, lambda: self._services().staff)
+        self.shell = Shell(
+            [
+                Area("Home", self.home),
+                Area("Inventory", self.inventory),
+                Area("Customers", self.customers),
+                Area("Users", self.users),
+                Area("Settings", self.settings),
+            ]
+        )
+        self.shell.area_shown.connect(self._area_shown)
         for page in (self.loading, self.setup_page, self.login, self.shell):
             self.pages.addWidget(page)
 
@@ -152,8 +181,22 @@ class MainWindow(QMainWindow):
         return f"Demo store — every password is {DEMO_PASSWORD}. Users: {people}."
 
     def _signed_in(self, user: SignedInUser) -> None:
+        device, staff = self._device(), self._services().staff
+        self.runner.run_db(
+            lambda: staff.actor_for(user, device),
+            lambda actor: self._enter_shell(user, actor),
+            self._open_failed_for_user,
+        )
+
+    def _open_failed_for_user(self, error: BaseException) -> None:
+        self.login.reset()
+        self.login.password_error.setText(plain_message(error))
+
+    def _enter_shell(self, user: SignedInUser, actor: Actor) -> None:
         self.user = user
+        self.actor = actor
         device = self._device()
+        self.shell.set_area_visible(USERS_AREA, actor.may(Permission.MANAGE_USERS))
         self.status.show_user(user.display_name, user.role.label)
         self.home.show_user(
             f"Hello, {user.display_name}",
@@ -176,9 +219,15 @@ class MainWindow(QMainWindow):
             self.home.show_overview,
         )
 
+    def _area_shown(self, page: QWidget) -> None:
+        activate = getattr(page, "activate", None)
+        if callable(activate):
+            activate()
+
     def _lock(self) -> None:
         """Hand the register to the next cashier: back to sign-in, PIN tiles ready."""
         self.user = None
+        self.actor = None
         self.status.show_user(None)
         self.login.reset()
         self.pages.setCurrentWidget(self.login)
@@ -186,6 +235,7 @@ class MainWindow(QMainWindow):
 
     def _sign_out(self) -> None:
         self.user = None
+        self.actor = None
         self.status.show_user(None)
         self.login.reset()
         self.login.username.clear()
@@ -215,6 +265,19 @@ class MainWindow(QMainWindow):
     def _context(self) -> AppContext:
         assert self.context is not None
         return self.context
+
+    def _services(self) -> Services:
+        services = self._context().services
+        assert services is not None
+        return services
+
+    def _approvals(self) -> ApprovalService:
+        return self._services().approvals
+
+    def _actor(self) -> Actor:
+        if self.actor is None:
+            raise SignInError("Sign in first.")
+        return self.actor
 
     def _device(self) -> ThisDevice:
         device = self._context().device

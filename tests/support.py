@@ -18,7 +18,10 @@ from db.store import Store, open_store
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 
-def make_demo(data_dir: Path, *, products: int = 60, customers: int = 30) -> Store:
+def make_demo(
+    data_dir: Path, *, products: int = 60, customers: int = 30, with_stock: bool = False
+) -> Store:
+    """The demo store, with no opening stock unless asked, so stock tests start from zero."""
     store = open_store(data_dir)
     create_demo_store(
         store.uow,
@@ -26,6 +29,7 @@ def make_demo(data_dir: Path, *, products: int = 60, customers: int = 30) -> Sto
         fast_hasher_for_tests(),
         products=products,
         customers=customers,
+        with_stock=with_stock,
     )
     return store
 

@@ -21,8 +21,18 @@ from core.services.credentials import CredentialHasher
 from core.services.identity import ThisDevice
 from core.services.setup import NewUser, StoreSetup, add_user, create_store
 from core.staff.roles import Role
-from db.models import Category, CustomerAccount, CustomerMember, Product, ProductBarcode, Supplier
-from db.uow import UowFactory
+from db.models import (
+    Category,
+    CustomerAccount,
+    CustomerMember,
+    InventoryUnit,
+    Product,
+    ProductBarcode,
+    StockLevel,
+    StockMovement,
+    Supplier,
+)
+from db.uow import SqlUnitOfWork, UowFactory
 
 DEMO_PASSWORD = "demo1234"
 
@@ -236,8 +246,9 @@ def create_demo_store(
     products: int = 400,
     customers: int = 250,
     seed: int = 7,
+    with_stock: bool = True,
 ) -> ThisDevice:
-    """Create the demo store: staff, catalog and customers. Catalog rows go in batches."""
+    """Create the demo store: staff, catalog, stock and customers, in batches."""
     device = create_store(uow_factory, clock, hasher, demo_setup())
     rng = random.Random(seed)
     now = clock.now()
@@ -253,6 +264,8 @@ def create_demo_store(
         with uow_factory() as uow:
             uow.session.execute(insert(Product), [p for p, _ in batch])
             uow.session.execute(insert(ProductBarcode), [b for _, b in batch])
+            if with_stock:
+                _add_opening_stock(uow, rng, device, [p for p, _ in batch], now)
             uow.commit()
     for households in _chunks(_customer_rows(rng, device.company_id, customers, now)):
         with uow_factory() as uow:
@@ -261,6 +274,79 @@ def create_demo_store(
             uow.session.execute(insert(CustomerMember), members)
             uow.commit()
     return device
+
+
+def _add_opening_stock(
+    uow: SqlUnitOfWork,
+    rng: random.Random,
+    device: ThisDevice,
+    products: list[_Row],
+    now: datetime,
+) -> None:
+    """Opening stock as `receive` movements, so the ledger explains every unit from day one."""
+    units: list[_Row] = []
+    movements: list[_Row] = []
+    levels: list[_Row] = []
+    where = {"company_id": device.company_id, "location_id": device.location_id}
+    for product in products:
+        product_id, cost = product["id"], product["cost_minor"]
+        if product["is_serialized"]:
+            count = rng.randint(0, 3)
+            prefix = str(product["sku"])[:3]
+            for n in range(count):
+                unit_id = new_id()
+                units.append(
+                    {
+                        "id": unit_id,
+                        "product_id": product_id,
+                        "serial_number": f"{prefix}{rng.randint(10**7, 10**8 - 1)}{n}",
+                        "condition": "new",
+                        "status": "available",
+                        "cost_minor": cost,
+                        "notes": "",
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        **where,
+                    }
+                )
+                movements.append(_receive(product_id, unit_id, 1, cost, now, where))
+        else:
+            count = rng.choice((0, 1, 2, 3, 4, 6, 8, 12, 20, 24))
+            if count:
+                movements.append(_receive(product_id, None, count, cost, now, where))
+        if count:
+            levels.append({"product_id": product_id, "on_hand": count, **where})
+    if units:
+        uow.session.execute(insert(InventoryUnit), units)
+    if movements:
+        uow.session.execute(insert(StockMovement), movements)
+    if levels:
+        uow.session.execute(insert(StockLevel), levels)
+
+
+def _receive(
+    product_id: object,
+    unit_id: object,
+    quantity: int,
+    cost: object,
+    now: datetime,
+    where: dict[str, uuid.UUID],
+) -> _Row:
+    return {
+        "id": new_id(),
+        "product_id": product_id,
+        "unit_id": unit_id,
+        "kind": "receive",
+        "quantity": quantity,
+        "unit_cost_minor": cost,
+        "reason": "opening stock",
+        "reference_type": "",
+        "reference_id": None,
+        "user_id": None,
+        "created_at": now,
+        **where,
+    }
 
 
 def _add_categories_and_suppliers(
@@ -296,7 +382,7 @@ def _product_rows(
         category, brands, kinds, (low, high), serialized = _LINES[n % len(_LINES)]
         brand, kind, finish = rng.choice(brands), rng.choice(kinds), rng.choice(_FINISHES)
         name = " ".join(part for part in (brand, kind, finish if serialized else "") if part)
-        if n >= len(_LINES) * 8:
+        if n >= 2_000:
             name = f"{name} #{n}"  # large stores: keep names distinct but realistic
         price = rng.randint(low, high) * 100 + rng.choice((0, 49, 95, 99))
         product_id = new_id()

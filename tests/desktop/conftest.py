@@ -18,7 +18,7 @@ from tests.support import make_demo
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo store made with cheap argon2 settings, copied for each test."""
     folder = tmp_path_factory.mktemp("demo-template")
-    make_demo(folder).close()
+    make_demo(folder, with_stock=True).close()
     return folder
 
 

@@ -1,0 +1,1 @@
+"""Customers: search, the account editor with its members, duplicate warnings, history."""

@@ -1,0 +1,2 @@
+"""Inventory: search, product editor, stock by location and movement history, receiving,
+adjustments and stock counts."""

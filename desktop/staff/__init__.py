@@ -1,0 +1,1 @@
+"""Users: the list, the editor, roles and permission overrides, PIN and password resets."""

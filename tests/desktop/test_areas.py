@@ -1,0 +1,196 @@
+"""The signed-in areas: navigation by keyboard, inventory and customers searched as you type."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from core.services.demo_store import DEMO_PASSWORD
+from db.models import AuditEntry, User
+from desktop.approval_dialog import ApprovalDialog
+from desktop.customers.editor import CustomerEditor
+from desktop.inventory.dialogs import AdjustDialog, ReceiveDialog
+from desktop.window import MainWindow
+
+Opener = Callable[..., MainWindow]
+
+
+def sign_in(qtbot: QtBot, window: MainWindow, user: str) -> None:
+    window.login.username.setText(user)
+    window.login.password.setText(DEMO_PASSWORD)
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.shell, timeout=5_000)
+
+
+def test_ctrl_digit_moves_between_areas(qtbot: QtBot, open_window: Opener, demo_dir: Path) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "morgan")
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.shell.stack.currentWidget() is window.inventory
+
+
+def when_modal(qtbot: QtBot, kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
+    """Act on a modal dialog of `kind` once it opens (its exec() blocks the test's call)."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(30, poll)
+
+    QTimer.singleShot(30, poll)
+
+
+def first_product(window: MainWindow) -> tuple[uuid.UUID, str]:
+    rows = window.context.services.catalog.search("", location_id=window._device().location_id)
+    product = next(r for r in rows if not r.is_serialized)
+    return product.id, product.sku
+
+
+def test_scanning_a_barcode_into_the_search_box_opens_the_product(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "jamie")
+    window.shell.show_area(1)
+    page = window.inventory
+    detail = window.context.services.catalog.product_detail(*_ids(window))
+    code = detail.barcodes[0].code
+    qtbot.keyClicks(page.search.box, code)
+    qtbot.keyClick(page.search.box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.detail.name.text().startswith(detail.name), timeout=5_000)
+    assert page.detail.facts["Barcodes"].text().startswith(code)
+
+
+def _ids(window: MainWindow) -> tuple[uuid.UUID, uuid.UUID]:
+    product_id, _sku = first_product(window)
+    return product_id, window._device().location_id
+
+
+def test_manager_receives_stock_and_history_explains_it(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "morgan")
+    window.shell.show_area(1)
+    product_id, sku = first_product(window)
+    stock = window.context.services.stock
+    before = stock.on_hand(product_id, window._device().location_id)
+    dialog = ReceiveDialog(
+        window.ops,
+        lambda: window.context.services.catalog,
+        lambda: stock,
+        window._device().location_id,
+        "USD",
+        window,
+    )
+    dialog.code.setText(sku.lower())
+    dialog.quantity.setText("abc")
+    dialog.add_line()
+    assert "not a whole number" in dialog.error.text() or "number" in dialog.error.text()
+    dialog.quantity.setText("5")
+    dialog.cost.setText("12.50")
+    dialog.add_line()
+    qtbot.waitUntil(lambda: len(dialog.lines.rows) == 1, timeout=5_000)
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        dialog.submit()
+    after = stock.on_hand(product_id, window._device().location_id)
+    assert after == before + 5
+    history = stock.movements(product_id, window._device().location_id)
+    assert history[0].quantity == 5
+    assert history[0].balance == after
+
+
+def test_cashier_adjustment_needs_a_manager_pin(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "jamie")
+    product_id, location_id = _ids(window)
+    catalog, stock = window.context.services.catalog, window.context.services.stock
+    detail = catalog.product_detail(product_id, location_id)
+    dialog = AdjustDialog(window.ops, lambda: stock, detail, location_id, window)
+    dialog.quantity.setText("+2")
+    attempts: list[str] = []
+
+    def approve(approval: QWidget) -> None:
+        assert isinstance(approval, ApprovalDialog)
+        if not attempts:
+            attempts.append("wrong")
+            approval.pin.setText("5555")  # the technician's PIN does not approve
+            approval._submit()
+            qtbot.waitUntil(lambda: "does not belong" in approval.error.text(), timeout=5_000)
+        approval.pin.setText("2222")
+        approval._submit()
+
+    when_modal(qtbot, ApprovalDialog, approve)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.submit()
+    assert stock.on_hand(product_id, location_id) == detail.on_hand + 2
+    with window.context.store.read_sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "stock.adjust")).one()
+        users = {u.id: u.username for u in session.scalars(select(User))}
+    assert users[entry.user_id] == "jamie"
+    assert entry.approved_by_id is not None
+    assert users[entry.approved_by_id] == "morgan"
+
+
+def test_cancelled_approval_changes_nothing(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "priya")
+    product_id, location_id = _ids(window)
+    stock = window.context.services.stock
+    detail = window.context.services.catalog.product_detail(product_id, location_id)
+    dialog = AdjustDialog(window.ops, lambda: stock, detail, location_id, window)
+    dialog.quantity.setText("-1")
+    when_modal(qtbot, ApprovalDialog, lambda approval: approval.reject())
+    dialog.submit()
+    qtbot.waitUntil(lambda: "manager" in dialog.error.text().lower(), timeout=5_000)
+    assert stock.on_hand(product_id, location_id) == detail.on_hand
+
+
+def test_cashier_does_not_see_users(qtbot: QtBot, open_window: Opener, demo_dir: Path) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "jamie")
+    assert window.shell.buttons[3].isHidden()
+    window.shell.show_area(3)
+    assert window.shell.stack.currentWidget() is not window.users
+    window._lock()
+    sign_in(qtbot, window, "alex")
+    assert not window.shell.buttons[3].isHidden()
+
+
+def test_customer_found_by_phone_and_duplicate_warned(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "jamie")
+    window.shell.show_area(2)
+    page = window.customers
+    qtbot.keyClicks(page.search.box, "312.555.0001")
+    qtbot.waitUntil(lambda: page.search.model.rowCount() >= 1, timeout=5_000)
+    found = page.search.model.row(0)
+    assert found.phone == "(312) 555-0001"
+    editor = CustomerEditor(window.ops, lambda: window.context.services.customers, None, window)
+    editor.name.setText("Someone New")
+    editor.phone.setText("+1 312 555 0001")
+
+    def decline(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert found.name in box.text()
+        box.button(QMessageBox.StandardButton.No).click()
+
+    when_modal(qtbot, QMessageBox, decline)
+    editor.save()
+    qtbot.waitUntil(lambda: "existing customer" in editor.error.text(), timeout=5_000)
+    assert not editor.isVisible() or editor.result() == 0
