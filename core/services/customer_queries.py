@@ -192,15 +192,32 @@ def search_customers(
     if len(text) < MIN_FTS_LENGTH:
         matches = _starting_with(session, live, text, limit)
     else:
-        matches = session.scalars(
-            live.join(_customer_search, _customer_search.c.rowid == _account_rowid)
-            .where(literal_column("customer_search").op("MATCH")(_fts_query(text)))
-            .order_by(_customer_search.c.rank, CustomerAccount.name)
-            .limit(limit)
-        ).all()
+        matches = _matching(session, live, _fts_query(text), limit)
     for account in matches:
         found.setdefault(account.id, account)
     return [to_row(a) for a in list(found.values())[:limit]]
+
+
+# Ranking scores every match; past this many, relevance means little (think "@gmail") and
+# scoring them all costs tens of milliseconds a keystroke, so the first ones go by name.
+RANKED_MATCHES = 2_000
+
+
+def _matching(
+    session: Session, live: Select[CustomerAccount], match: str, limit: int
+) -> Sequence[CustomerAccount]:
+    fts = literal_column("customer_search").op("MATCH")(match)
+    first = select(_customer_search.c.rowid).where(fts).limit(RANKED_MATCHES + 1).subquery()
+    broad = (session.scalar(select(func.count()).select_from(first)) or 0) > RANKED_MATCHES
+    joined = live.join(_customer_search, _customer_search.c.rowid == _account_rowid).where(fts)
+    if broad:
+        capped = select(first.c.rowid).limit(RANKED_MATCHES)
+        return session.scalars(
+            live.where(_account_rowid.in_(capped)).order_by(CustomerAccount.name).limit(limit)
+        ).all()
+    return session.scalars(
+        joined.order_by(_customer_search.c.rank, CustomerAccount.name).limit(limit)
+    ).all()
 
 
 def _clean(text: str) -> str:
