@@ -44,7 +44,7 @@ def run_app(
             app.quit()
 
         window.login_ready.connect(ready)
-    window.show()
+    window.showMaximized()  # a counter screen belongs to the app
     window.start()
     app.exec()
     window.close()

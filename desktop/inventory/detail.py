@@ -35,6 +35,7 @@ class ProductDetailView(QWidget):
     edit_requested = Signal()
     adjust_requested = Signal()
     delete_requested = Signal()
+    add_unit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,11 +48,11 @@ class ProductDetailView(QWidget):
         for index, key in enumerate(
             ("SKU", "Price", "Cost", "Category", "Supplier", "Tax", "Barcodes", "Reorder at")
         ):
-            grid.addWidget(label(key, "muted"), index // 2, (index % 2) * 2)
+            grid.addWidget(label(key, "muted"), index, 0)
             value = label("")
-            value.setWordWrap(False)
             self.facts[key] = value
-            grid.addWidget(value, index // 2, (index % 2) * 2 + 1)
+            grid.addWidget(value, index, 1)
+        grid.setColumnStretch(1, 1)
         self.on_hand = label("", "subtitle")
         self.stock_model: RowsModel[Any] = RowsModel(STOCK_COLUMNS)
         self.unit_model: RowsModel[Any] = RowsModel(UNIT_COLUMNS)
@@ -59,11 +60,18 @@ class ProductDetailView(QWidget):
         self.units_title = label("Units", "muted")
         self.units = plain_table(self.unit_model)
         buttons = QHBoxLayout()
-        self.edit_button = button("Edit  (Ctrl+E)")
+        self.edit_button = button("Edit  (F2)")
         self.adjust_button = button("Adjust stock  (Ctrl+J)")
         self.delete_button = button("Delete")
-        for widget in (self.edit_button, self.adjust_button, self.delete_button):
+        self.add_unit_button = button("Add unit")
+        for widget in (
+            self.edit_button,
+            self.adjust_button,
+            self.add_unit_button,
+            self.delete_button,
+        ):
             buttons.addWidget(widget)
+        self.add_unit_button.clicked.connect(self.add_unit_requested)
         self.edit_button.clicked.connect(self.edit_requested)
         self.adjust_button.clicked.connect(self.adjust_requested)
         self.delete_button.clicked.connect(self.delete_requested)
@@ -93,8 +101,14 @@ class ProductDetailView(QWidget):
         self.on_hand.setText("")
         for model in (self.stock_model, self.unit_model, self.movement_model):
             model.set_rows([])
-        for widget in (self.edit_button, self.adjust_button, self.delete_button):
+        for widget in (
+            self.edit_button,
+            self.adjust_button,
+            self.delete_button,
+            self.add_unit_button,
+        ):
             widget.setEnabled(False)
+        self.add_unit_button.hide()
 
     def show_detail(self, detail: ProductDetail, history: list[Any]) -> None:
         self.name.setText(detail.name + ("" if detail.active else "  (inactive)"))
@@ -114,4 +128,7 @@ class ProductDetailView(QWidget):
         self.movement_model.set_rows(history)
         for widget in (self.edit_button, self.adjust_button, self.delete_button):
             widget.setEnabled(True)
-        self.adjust_button.setEnabled(not detail.is_serialized)
+        # Serialized stock moves a unit at a time: add one, or sell, rent or retire it.
+        self.adjust_button.setVisible(not detail.is_serialized)
+        self.add_unit_button.setVisible(detail.is_serialized)
+        self.add_unit_button.setEnabled(detail.is_serialized)

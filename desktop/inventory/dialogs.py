@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.catalog.products import parse_quantity
-from core.catalog.stock import AdjustmentReason
+from core.catalog.stock import AdjustmentReason, UnitCondition
 from core.errors import DomainError
 from core.money import Money, format_money, parse_money
 from core.services.catalog import CatalogService
@@ -166,7 +166,7 @@ class ReceiveDialog(QDialog):
     def _fill_suppliers(self, suppliers: list[tuple[uuid.UUID, str]]) -> None:
         self.supplier.addItem("—", None)
         for supplier_id, name in suppliers:
-            self.supplier.addItem(name, supplier_id)
+            self.supplier.addItem(name, str(supplier_id))  # str: see ProductEditor
 
     def add_line(self) -> None:
         code = self.code.text().strip()
@@ -204,7 +204,9 @@ class ReceiveDialog(QDialog):
             return
         stock, actor = self._stock(), self._ops.actor
         lines = [ReceiveLine(p.product_id, p.quantity, p.unit_cost) for p in self.lines.rows]
-        supplier_id, reference = self.supplier.currentData(), self.reference.text()
+        chosen = self.supplier.currentData()
+        supplier_id = uuid.UUID(chosen) if isinstance(chosen, str) else None
+        reference = self.reference.text()
         self.ok.setEnabled(False)
         self._ops.write(
             lambda _approval: stock.receive(actor, self._location, supplier_id, reference, lines),
@@ -315,3 +317,72 @@ class CountDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.ok.setEnabled(bool(self._counted))
         self.error.setText(plain_message(error))
+
+
+class AddUnitDialog(QDialog):
+    """Receive one serialized item: its serial number (scan it), condition and cost."""
+
+    def __init__(
+        self,
+        ops: Operations,
+        catalog: Callable[[], CatalogService],
+        detail: ProductDetail,
+        location_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Add a unit — {detail.name}")
+        self._ops, self._catalog, self._detail, self._location = ops, catalog, detail, location_id
+        self.serial = QLineEdit(placeholderText="Scan or type the serial number")
+        self.condition = QComboBox()
+        for condition in UnitCondition:
+            self.condition.addItem(condition.value.capitalize(), condition)
+        self.cost = QLineEdit(amount_text(detail.cost))
+        form = QFormLayout()
+        form.addRow("Serial number", self.serial)
+        form.addRow("Condition", self.condition)
+        form.addRow("Cost", self.cost)
+        self.error = label("", "error")
+        row, self.ok = _buttons("Add unit", self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+        self.ok.clicked.connect(self.submit)
+        self.serial.returnPressed.connect(self.submit)
+        self.serial.setFocus()
+
+    def submit(self) -> None:
+        try:
+            cost = parse_money(self.cost.text() or "0", self._detail.cost.currency)
+        except DomainError as exc:
+            self.error.setText(f"Cost: {exc.message}")
+            return
+        catalog, actor = self._catalog(), self._ops.actor
+        serial, condition = self.serial.text(), self.condition.currentData()
+        self.ok.setEnabled(False)
+        self._ops.write(
+            lambda approval: catalog.add_unit(
+                actor,
+                self._detail.id,
+                serial,
+                condition,
+                cost,
+                location_id=self._location,
+                approval=approval,
+            ),
+            lambda _id: self.accept(),
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(plain_message(error))
+
+
+def amount_text(money: Money) -> str:
+    """An amount as a cashier would type it back (no symbol, no separators)."""
+    scale = 10**money.exponent
+    whole, part = divmod(abs(money.amount), scale)
+    sign = "-" if money.amount < 0 else ""
+    return f"{sign}{whole}.{part:0{money.exponent}d}" if money.exponent else f"{sign}{whole}"

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 
 from core.catalog.products import ProductDraft, parse_quantity
 from core.errors import DomainError
-from core.money import Money, parse_money
+from core.money import parse_money
 from core.services.catalog import CatalogService
 from core.services.catalog_rows import ProductDetail
+from desktop.inventory.dialogs import amount_text
 from desktop.operations import Operations, plain_message
 from desktop.widgets import button, label
 
@@ -29,10 +30,8 @@ TAX_CLASSES = ("standard", "reduced", "exempt")
 _Choices = tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]
 
 
-def _amount_text(money: Money) -> str:
-    whole, cents = divmod(abs(money.amount), 10**money.exponent)
-    sign = "-" if money.amount < 0 else ""
-    return f"{sign}{whole}.{cents:0{money.exponent}d}" if money.exponent else f"{sign}{whole}"
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    return uuid.UUID(value) if isinstance(value, str) else None
 
 
 class ProductEditor(QDialog):
@@ -103,8 +102,8 @@ class ProductEditor(QDialog):
         if detail is not None:
             self.sku.setText(detail.sku)
             self.name.setText(detail.name)
-            self.price.setText(_amount_text(detail.price))
-            self.cost.setText(_amount_text(detail.cost))
+            self.price.setText(amount_text(detail.price))
+            self.cost.setText(amount_text(detail.cost))
             self.tax_class.setCurrentText(detail.tax_class)
             self.reorder.setText(str(detail.reorder_point))
             self.serialized.setChecked(detail.is_serialized)
@@ -127,10 +126,11 @@ class ProductEditor(QDialog):
             (self.category, categories, self._detail.category_id if self._detail else None),
             (self.supplier, suppliers, self._detail.supplier_id if self._detail else None),
         ):
+            # Item data are UUID strings: QComboBox.findData compares Python objects by identity.
             combo.addItem("—", None)
             for item_id, name in items:
-                combo.addItem(name, item_id)
-            combo.setCurrentIndex(max(combo.findData(current), 0))
+                combo.addItem(name, str(item_id))
+            combo.setCurrentIndex(max(combo.findData(str(current)), 0) if current else 0)
 
     def draft(self) -> ProductDraft:
         """The form as a draft; raises DomainError naming the field that is wrong."""
@@ -146,8 +146,8 @@ class ProductEditor(QDialog):
         return ProductDraft(
             sku=self.sku.text().strip(),
             name=self.name.text().strip(),
-            category_id=self.category.currentData(),
-            supplier_id=self.supplier.currentData(),
+            category_id=_uuid_or_none(self.category.currentData()),
+            supplier_id=_uuid_or_none(self.supplier.currentData()),
             price=price,
             cost=cost,
             tax_class=self.tax_class.currentText(),

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -20,7 +22,7 @@ from core.services.catalog_rows import CategoryRow, ProductDetail, ProductRow
 from core.services.stock import StockService
 from core.services.stock_rows import MovementRow
 from desktop.inventory.detail import ProductDetailView
-from desktop.inventory.dialogs import AdjustDialog, CountDialog, ReceiveDialog
+from desktop.inventory.dialogs import AddUnitDialog, AdjustDialog, CountDialog, ReceiveDialog
 from desktop.inventory.editor import ProductEditor
 from desktop.operations import Operations
 from desktop.search_panel import SearchPanel
@@ -38,6 +40,10 @@ COLUMNS: list[Column[ProductRow]] = [
         "", lambda r: ("serialized" if r.is_serialized else "") + ("" if r.active else " inactive")
     ),
 ]
+
+
+def _category_id(value: object) -> uuid.UUID | None:
+    return uuid.UUID(value) if isinstance(value, str) else None
 
 
 class InventoryPage(QWidget):
@@ -87,15 +93,21 @@ class InventoryPage(QWidget):
         actions.addStretch(1)
 
         left = QWidget()
-        left.setMinimumWidth(600)
+        left.setMinimumWidth(480)
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addLayout(filters)
         left_box.addWidget(self.search, 1)
         self.detail = ProductDetailView()
+        detail_scroll = QScrollArea()
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
+        detail_scroll.setMinimumWidth(360)
         splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([620, 420])
@@ -118,10 +130,11 @@ class InventoryPage(QWidget):
         self.detail.edit_requested.connect(self.edit_product)
         self.detail.adjust_requested.connect(self.adjust)
         self.detail.delete_requested.connect(self.delete_product)
+        self.detail.add_unit_requested.connect(self.add_unit)
         page_shortcut("Ctrl+F", self, self.focus_search)
         page_shortcut("Ctrl+N", self, self.new_product)
         page_shortcut("Ctrl+R", self, self.receive)
-        page_shortcut("Ctrl+E", self, self.edit_product)
+        page_shortcut("F2", self, self.edit_product)
         page_shortcut("Ctrl+J", self, self.adjust)
 
     # -- loading ------------------------------------------------------------------------
@@ -142,7 +155,7 @@ class InventoryPage(QWidget):
         self.category.clear()
         self.category.addItem("All categories", None)
         for category in categories:
-            self.category.addItem(category.name, category.id)
+            self.category.addItem(category.name, str(category.id))  # str: see ProductEditor
         index = self.category.findData(current)
         self.category.setCurrentIndex(max(index, 0))
         self.category.blockSignals(False)
@@ -150,7 +163,7 @@ class InventoryPage(QWidget):
     def _query(self, text: str) -> list[ProductRow]:
         return self._catalog().search(
             text,
-            category_id=self.category.currentData(),
+            category_id=_category_id(self.category.currentData()),
             include_inactive=self.inactive.isChecked(),
             low_stock_only=self.low_stock.isChecked(),
             location_id=self._location_id(),
@@ -209,6 +222,13 @@ class InventoryPage(QWidget):
         if self._detail is None:
             return
         if AdjustDialog(self._ops, self._stock, self._detail, self._location_id(), self).exec():
+            self._reload()
+
+    def add_unit(self) -> None:
+        if self._detail is None:
+            return
+        dialog = AddUnitDialog(self._ops, self._catalog, self._detail, self._location_id(), self)
+        if dialog.exec():
             self._reload()
 
     def receive(self) -> None:
