@@ -17,7 +17,9 @@ from core.services.catalog import CatalogService
 from core.services.credentials import CredentialHasher
 from core.services.customers import CustomerService
 from core.services.demo_store import create_demo_store
+from core.services.exporting import ExportService
 from core.services.identity import ThisDevice, load_this_device
+from core.services.importing import ImportService
 from core.services.setup import StoreSetup, create_store
 from core.services.staff import StaffService
 from core.services.stock import StockService
@@ -45,6 +47,8 @@ class Services:
     customers: CustomerService
     staff: StaffService
     approvals: ApprovalService
+    imports: ImportService
+    exports: ExportService
 
 
 @dataclass
@@ -73,6 +77,8 @@ class AppContext:
             customers=CustomerService(write, read, clock),
             staff=StaffService(write, read, clock, hasher),
             approvals=ApprovalService(write, read, clock, hasher),
+            imports=ImportService(write, read, clock),
+            exports=ExportService(write, read, clock),
         )
 
 

@@ -85,3 +85,6 @@ class Operations:
 
     def show_error(self, error: BaseException) -> None:
         QMessageBox.warning(self._parent, "LunarFront", plain_message(error))
+
+    def show_info(self, message: str) -> None:
+        QMessageBox.information(self._parent, "LunarFront", message)

@@ -86,8 +86,16 @@ class MainWindow(QMainWindow):
             lambda: self._services().stock,
             lambda: self._device().location_id,
             lambda: self._device().currency,
+            lambda: self._services().imports,
+            lambda: self._services().exports,
         )
-        self.customers = CustomersPage(self.runner, self.ops, lambda: self._services().customers)
+        self.customers = CustomersPage(
+            self.runner,
+            self.ops,
+            lambda: self._services().customers,
+            lambda: self._services().imports,
+            lambda: self._services().exports,
+        )
         self.users = UsersPage(self.ops, lambda: self._services().staff)
         self.shell = Shell(
             [

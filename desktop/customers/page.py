@@ -8,8 +8,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
+from core.imports.mapping import RecordKind
 from core.services.customers import CustomerDetail, CustomerRow, CustomerService
+from core.services.exporting import ExportService
+from core.services.importing import ImportService
 from desktop.customers.editor import CustomerEditor
+from desktop.import_dialog import ImportDialog, export_to_file
 from desktop.operations import Operations
 from desktop.search_panel import SearchPanel
 from desktop.table_model import Column, RowsModel
@@ -43,11 +47,15 @@ class CustomersPage(QWidget):
         runner: TaskRunner,
         ops: Operations,
         customers: Callable[[], CustomerService],
+        imports: Callable[[], ImportService],
+        exports: Callable[[], ExportService],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._customers = customers
+        self._imports = imports
+        self._exports = exports
         self._detail: CustomerDetail | None = None
         self.search = SearchPanel(
             runner,
@@ -89,7 +97,13 @@ class CustomersPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(label("Customers", "title"))
         top.addStretch(1)
+        self.import_button = button("Import…")
+        self.export_button = button("Export…")
+        top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
         top.addWidget(self.new_button)
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button.clicked.connect(self.export_csv)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addLayout(top)
@@ -133,6 +147,13 @@ class CustomersPage(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         self.edit_button.setEnabled(enabled)
         self.delete_button.setEnabled(enabled)
+
+    def import_csv(self) -> None:
+        ImportDialog(self._ops, self._imports, RecordKind.CUSTOMERS, self).exec()
+        self.search.refresh()
+
+    def export_csv(self) -> None:
+        export_to_file(self._ops, self._exports, RecordKind.CUSTOMERS, self)
 
     def new_customer(self) -> None:
         editor = CustomerEditor(self._ops, self._customers, None, self)

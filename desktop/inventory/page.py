@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.imports.mapping import RecordKind
 from core.money import format_money
 from core.services.catalog import CatalogService
 from core.services.catalog_rows import CategoryRow, ProductDetail, ProductRow
+from core.services.exporting import ExportService
+from core.services.importing import ImportService
 from core.services.stock import StockService
 from core.services.stock_rows import MovementRow
+from desktop.import_dialog import ImportDialog, export_to_file
 from desktop.inventory.detail import ProductDetailView
 from desktop.inventory.dialogs import AddUnitDialog, AdjustDialog, CountDialog, ReceiveDialog
 from desktop.inventory.editor import ProductEditor
@@ -55,6 +59,8 @@ class InventoryPage(QWidget):
         stock: Callable[[], StockService],
         location_id: Callable[[], uuid.UUID],
         currency: Callable[[], str],
+        imports: Callable[[], ImportService],
+        exports: Callable[[], ExportService],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -63,6 +69,8 @@ class InventoryPage(QWidget):
         self._stock = stock
         self._location_id = location_id
         self._currency = currency
+        self._imports = imports
+        self._exports = exports
         self._detail: ProductDetail | None = None
 
         self.category = QComboBox()
@@ -76,6 +84,8 @@ class InventoryPage(QWidget):
         self.receive_button = button("Receive stock  (Ctrl+R)")
         self.count_button = button("Stock count")
         self.reorder_button = button("Reorder list")
+        self.import_button = button("Import…")
+        self.export_button = button("Export…")
 
         filters = QHBoxLayout()
         filters.addWidget(self.category)
@@ -88,6 +98,8 @@ class InventoryPage(QWidget):
             self.receive_button,
             self.count_button,
             self.reorder_button,
+            self.import_button,
+            self.export_button,
         ):
             actions.addWidget(action)
         actions.addStretch(1)
@@ -127,6 +139,8 @@ class InventoryPage(QWidget):
         self.receive_button.clicked.connect(self.receive)
         self.count_button.clicked.connect(self.count)
         self.reorder_button.clicked.connect(self.show_reorder_list)
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button.clicked.connect(self.export_csv)
         self.detail.edit_requested.connect(self.edit_product)
         self.detail.adjust_requested.connect(self.adjust)
         self.detail.delete_requested.connect(self.delete_product)
@@ -240,6 +254,13 @@ class InventoryPage(QWidget):
     def count(self) -> None:
         if CountDialog(self._ops, self._catalog, self._stock, self._location_id(), self).exec():
             self._reload()
+
+    def import_csv(self) -> None:
+        ImportDialog(self._ops, self._imports, RecordKind.PRODUCTS, self).exec()
+        self.search.refresh()
+
+    def export_csv(self) -> None:
+        export_to_file(self._ops, self._exports, RecordKind.PRODUCTS, self)
 
     def show_reorder_list(self) -> None:
         self.low_stock.setChecked(True)

@@ -167,6 +167,7 @@ def test_list_shows_every_real_benchmark_with_its_description() -> None:
         "catalog.lookup_100k",
         "catalog.search_100k",
         "customers.search_50k",
+        "catalog.import_100k",
     } <= set(names)
     assert all(len(line.split(maxsplit=1)) == 2 for line in lines)
 

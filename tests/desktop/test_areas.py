@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from core.imports.mapping import RecordKind
 from core.services.demo_store import DEMO_PASSWORD
 from db.models import AuditEntry, User
 from desktop.approval_dialog import ApprovalDialog
 from desktop.customers.editor import CustomerEditor
+from desktop.import_dialog import ImportDialog
 from desktop.inventory.dialogs import AdjustDialog, ReceiveDialog
 from desktop.window import MainWindow
 
@@ -194,3 +196,50 @@ def test_customer_found_by_phone_and_duplicate_warned(
     editor.save()
     qtbot.waitUntil(lambda: "existing customer" in editor.error.text(), timeout=5_000)
     assert not editor.isVisible() or editor.result() == 0
+
+
+OLD_SYSTEM_CSV = (
+    "Item ID,SKU,Item Name,UPC,Department,Retail,Cost\n"
+    "OLD-1,EB-2221,Ernie Ball Slinky 10-46,,Strings,$6.99,3.10\n"
+    'OLD-2,BOSS-TU3,Boss TU-3 Tuner,,Effects Pedals,"1,099.00",55.00\n'
+    "OLD-3,MYST-1,Mystery item,,Strings,-4.00,1.00\n"
+    "OLD-4,NONAME,,,Strings,5.00,1.00\n"
+    "OLD-5,STRAP-9,Bad barcode strap,036000291453,Accessories,12.00,4.00\n"
+)
+
+
+def test_manager_imports_a_csv_twice_without_duplicates(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path, tmp_path: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "morgan")
+    path = tmp_path / "oldpos.csv"
+    path.write_text(OLD_SYSTEM_CSV, encoding="utf-8")
+    dialog = ImportDialog(
+        window.ops, lambda: window.context.services.imports, RecordKind.PRODUCTS, window
+    )
+    dialog.load(path)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=5_000)
+    assert dialog.columns["name"].currentText() == "Item Name"
+    assert dialog.columns["price"].currentText() == "Retail"
+    dialog.run(dry_run=True)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    dry = dialog.report
+    assert dry is not None
+    assert dry.dry_run
+    assert (dry.created, len(dry.rejected)) == (2, 3)
+    assert sorted(r.line for r in dry.rejected) == [4, 5, 6]
+    catalog = window.context.services.catalog
+    assert catalog.lookup("OLD-1") is None or catalog.search("Slinky") == []
+    for attempt in range(2):
+        dialog.report = None
+        dialog.run(dry_run=False)
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+        report = dialog.report
+        assert report is not None
+        assert report.created == (2 if attempt == 0 else 0)
+        assert len(report.rejected) == 3
+        assert "line 4" in report.to_text().lower() or "4" in report.to_text()
+    found = catalog.search("Slinky 10-46")
+    assert [p.name for p in found] == ["Ernie Ball Slinky 10-46"]
+    assert found[0].price.amount == 699
