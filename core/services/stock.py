@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.catalog.products import CatalogError, check_amount
@@ -39,7 +40,7 @@ from core.services.stock_ledger import Posting, ledger_sum, level_on_hand, post_
 from core.services.stock_rows import CountedLine, MovementRow, ReceiveLine, ReorderRow
 from core.staff.actor import Actor
 from core.staff.permissions import Permission
-from db.models import Product, StockReceipt
+from db.models import Location, Product, StockReceipt
 from db.uow import UowFactory
 
 __all__ = ["ReceiveLine", "StockError", "StockService"]
@@ -57,6 +58,17 @@ class StockService:
         self._this_company = ThisCompany(read_sessions)
 
     # -- reads -------------------------------------------------------------------------
+
+    def locations(self) -> list[tuple[uuid.UUID, str]]:
+        """The company's stores, by name: where stock can be transferred to."""
+        company_id, _currency = self._this_company()
+        with self._read() as session:
+            rows = session.execute(
+                select(Location.id, Location.name)
+                .where(Location.company_id == company_id, Location.deleted_at.is_(None))
+                .order_by(Location.name)
+            )
+            return [(location_id, name) for location_id, name in rows]
 
     def on_hand(self, product_id: uuid.UUID, location_id: uuid.UUID) -> int:
         """From the `stock_level` cache: what screens and the register use."""

@@ -76,7 +76,11 @@ class CustomersPage(QWidget):
         box.addWidget(self.facts)
         box.addWidget(self.exempt)
         box.addWidget(label("Members", "muted"))
-        box.addWidget(plain_table(self.members))
+        self.members_table = plain_table(self.members)
+        box.addWidget(self.members_table)
+        self.remove_member_button = button("Remove selected member")
+        self.remove_member_button.clicked.connect(self.remove_member)
+        box.addWidget(self.remove_member_button)
         box.addWidget(label("History: sales, rentals and repairs", "muted"))
         self.history_empty = label("Nothing yet.", "hint")
         box.addWidget(self.history_empty)
@@ -147,6 +151,18 @@ class CustomersPage(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         self.edit_button.setEnabled(enabled)
         self.delete_button.setEnabled(enabled)
+        self.remove_member_button.setEnabled(enabled)
+
+    def remove_member(self) -> None:
+        index, detail = self.members_table.currentIndex(), self._detail
+        if detail is None or not index.isValid():
+            return
+        member = self.members.row(index.row())
+        customers, actor = self._customers(), self._ops.actor
+        self._ops.write(
+            lambda approval: customers.remove_member(actor, member.id, approval=approval),
+            lambda _r: self.show_customer(detail.id),
+        )
 
     def import_csv(self) -> None:
         ImportDialog(self._ops, self._imports, RecordKind.CUSTOMERS, self).exec()

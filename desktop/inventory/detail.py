@@ -36,6 +36,8 @@ class ProductDetailView(QWidget):
     adjust_requested = Signal()
     delete_requested = Signal()
     add_unit_requested = Signal()
+    transfer_requested = Signal()
+    retire_unit_requested = Signal(object)  # UnitRow
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,14 +66,20 @@ class ProductDetailView(QWidget):
         self.adjust_button = button("Adjust stock  (Ctrl+J)")
         self.delete_button = button("Delete")
         self.add_unit_button = button("Add unit")
+        self.retire_unit_button = button("Retire unit")
+        self.transfer_button = button("Transfer…")
         for widget in (
             self.edit_button,
             self.adjust_button,
             self.add_unit_button,
+            self.retire_unit_button,
+            self.transfer_button,
             self.delete_button,
         ):
             buttons.addWidget(widget)
+        self.transfer_button.clicked.connect(self.transfer_requested)
         self.add_unit_button.clicked.connect(self.add_unit_requested)
+        self.retire_unit_button.clicked.connect(self._retire_selected)
         self.edit_button.clicked.connect(self.edit_requested)
         self.adjust_button.clicked.connect(self.adjust_requested)
         self.delete_button.clicked.connect(self.delete_requested)
@@ -109,6 +117,13 @@ class ProductDetailView(QWidget):
         ):
             widget.setEnabled(False)
         self.add_unit_button.hide()
+        self.retire_unit_button.hide()
+        self.transfer_button.setEnabled(False)
+
+    def _retire_selected(self) -> None:
+        index = self.units.currentIndex()
+        if index.isValid():
+            self.retire_unit_requested.emit(self.unit_model.row(index.row()))
 
     def show_detail(self, detail: ProductDetail, history: list[Any]) -> None:
         self.name.setText(detail.name + ("" if detail.active else "  (inactive)"))
@@ -132,3 +147,7 @@ class ProductDetailView(QWidget):
         self.adjust_button.setVisible(not detail.is_serialized)
         self.add_unit_button.setVisible(detail.is_serialized)
         self.add_unit_button.setEnabled(detail.is_serialized)
+        self.retire_unit_button.setVisible(detail.is_serialized)
+        self.transfer_button.setVisible(not detail.is_serialized)
+        self.transfer_button.setEnabled(not detail.is_serialized and detail.on_hand > 0)
+        self.retire_unit_button.setEnabled(detail.is_serialized and bool(detail.units))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.catalog.products import parse_quantity
-from core.catalog.stock import AdjustmentReason, UnitCondition
+from core.catalog.stock import AdjustmentReason
 from core.errors import DomainError
 from core.money import Money, format_money, parse_money
 from core.services.catalog import CatalogService
@@ -35,7 +35,7 @@ def parse_signed_quantity(text: str) -> int:
     return sign * parse_quantity(text.lstrip("+-").strip())
 
 
-def _buttons(ok_text: str, dialog: QDialog) -> tuple[QHBoxLayout, Any]:
+def buttons_row(ok_text: str, dialog: QDialog) -> tuple[QHBoxLayout, Any]:
     ok = button(ok_text, "primary")
     cancel = button("Cancel")
     cancel.clicked.connect(dialog.reject)
@@ -69,7 +69,7 @@ class AdjustDialog(QDialog):
         form.addRow("Reason", self.reason)
         form.addRow("Note", self.note)
         self.error = label("", "error")
-        row, self.ok = _buttons("Adjust", self)
+        row, self.ok = buttons_row("Adjust", self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -147,7 +147,7 @@ class ReceiveDialog(QDialog):
         add = button("Add line")
         entry.addWidget(add)
         self.error = label("", "error")
-        row, self.ok = _buttons("Receive", self)
+        row, self.ok = buttons_row("Receive", self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(entry)
@@ -252,7 +252,7 @@ class CountDialog(QDialog):
         record = button("Record")
         entry.addWidget(record)
         self.error = label("", "error")
-        row, self.ok = _buttons("Complete count", self)
+        row, self.ok = buttons_row("Complete count", self)
         layout = QVBoxLayout(self)
         layout.addWidget(label("Count what is on the shelf; differences post when you complete."))
         layout.addLayout(entry)
@@ -316,67 +316,6 @@ class CountDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.ok.setEnabled(bool(self._counted))
-        self.error.setText(plain_message(error))
-
-
-class AddUnitDialog(QDialog):
-    """Receive one serialized item: its serial number (scan it), condition and cost."""
-
-    def __init__(
-        self,
-        ops: Operations,
-        catalog: Callable[[], CatalogService],
-        detail: ProductDetail,
-        location_id: uuid.UUID,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Add a unit — {detail.name}")
-        self._ops, self._catalog, self._detail, self._location = ops, catalog, detail, location_id
-        self.serial = QLineEdit(placeholderText="Scan or type the serial number")
-        self.condition = QComboBox()
-        for condition in UnitCondition:
-            self.condition.addItem(condition.value.capitalize(), condition)
-        self.cost = QLineEdit(amount_text(detail.cost))
-        form = QFormLayout()
-        form.addRow("Serial number", self.serial)
-        form.addRow("Condition", self.condition)
-        form.addRow("Cost", self.cost)
-        self.error = label("", "error")
-        row, self.ok = _buttons("Add unit", self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(row)
-        self.ok.clicked.connect(self.submit)
-        self.serial.returnPressed.connect(self.submit)
-        self.serial.setFocus()
-
-    def submit(self) -> None:
-        try:
-            cost = parse_money(self.cost.text() or "0", self._detail.cost.currency)
-        except DomainError as exc:
-            self.error.setText(f"Cost: {exc.message}")
-            return
-        catalog, actor = self._catalog(), self._ops.actor
-        serial, condition = self.serial.text(), self.condition.currentData()
-        self.ok.setEnabled(False)
-        self._ops.write(
-            lambda approval: catalog.add_unit(
-                actor,
-                self._detail.id,
-                serial,
-                condition,
-                cost,
-                location_id=self._location,
-                approval=approval,
-            ),
-            lambda _id: self.accept(),
-            self._failed,
-        )
-
-    def _failed(self, error: BaseException) -> None:
-        self.ok.setEnabled(True)
         self.error.setText(plain_message(error))
 
 

@@ -10,24 +10,27 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from core.catalog.stock import AdjustmentReason
 from core.imports.mapping import RecordKind
 from core.money import format_money
 from core.services.catalog import CatalogService
-from core.services.catalog_rows import CategoryRow, ProductDetail, ProductRow
+from core.services.catalog_rows import CategoryRow, ProductDetail, ProductRow, UnitRow
 from core.services.exporting import ExportService
 from core.services.importing import ImportService
 from core.services.stock import StockService
 from core.services.stock_rows import MovementRow
 from desktop.import_dialog import ImportDialog, export_to_file
 from desktop.inventory.detail import ProductDetailView
-from desktop.inventory.dialogs import AddUnitDialog, AdjustDialog, CountDialog, ReceiveDialog
+from desktop.inventory.dialogs import AdjustDialog, CountDialog, ReceiveDialog
 from desktop.inventory.editor import ProductEditor
+from desktop.inventory.moves import AddUnitDialog, TransferDialog
 from desktop.operations import Operations
 from desktop.search_panel import SearchPanel
 from desktop.table_model import Column
@@ -145,6 +148,8 @@ class InventoryPage(QWidget):
         self.detail.adjust_requested.connect(self.adjust)
         self.detail.delete_requested.connect(self.delete_product)
         self.detail.add_unit_requested.connect(self.add_unit)
+        self.detail.retire_unit_requested.connect(self.retire_unit)
+        self.detail.transfer_requested.connect(self.transfer)
         page_shortcut("Ctrl+F", self, self.focus_search)
         page_shortcut("Ctrl+N", self, self.new_product)
         page_shortcut("Ctrl+R", self, self.receive)
@@ -242,6 +247,27 @@ class InventoryPage(QWidget):
         if self._detail is None:
             return
         dialog = AddUnitDialog(self._ops, self._catalog, self._detail, self._location_id(), self)
+        if dialog.exec():
+            self._reload()
+
+    def retire_unit(self, unit: UnitRow) -> None:
+        reasons = [reason.label for reason in AdjustmentReason]
+        choice, ok = QInputDialog.getItem(
+            self, "Retire unit", f"Why is {unit.serial_number} leaving stock?", reasons, 0, False
+        )
+        if not ok:
+            return
+        reason = next(r for r in AdjustmentReason if r.label == choice)
+        catalog, actor = self._catalog(), self._ops.actor
+        self._ops.write(
+            lambda approval: catalog.retire_unit(actor, unit.id, reason, approval=approval),
+            self._reload,
+        )
+
+    def transfer(self) -> None:
+        if self._detail is None:
+            return
+        dialog = TransferDialog(self._ops, self._stock, self._detail, self._location_id(), self)
         if dialog.exec():
             self._reload()
 

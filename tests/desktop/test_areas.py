@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -11,13 +12,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from core.catalog.stock import AdjustmentReason
 from core.imports.mapping import RecordKind
+from core.money import Money
 from core.services.demo_store import DEMO_PASSWORD
-from db.models import AuditEntry, User
+from core.services.stock import ReceiveLine
+from db.models import AuditEntry, Location, User
 from desktop.approval_dialog import ApprovalDialog
 from desktop.customers.editor import CustomerEditor
 from desktop.import_dialog import ImportDialog
 from desktop.inventory.dialogs import AdjustDialog, ReceiveDialog
+from desktop.inventory.moves import AddUnitDialog, TransferDialog
 from desktop.window import MainWindow
 
 Opener = Callable[..., MainWindow]
@@ -243,3 +248,64 @@ def test_manager_imports_a_csv_twice_without_duplicates(
     found = catalog.search("Slinky 10-46")
     assert [p.name for p in found] == ["Ernie Ball Slinky 10-46"]
     assert found[0].price.amount == 699
+
+
+def test_units_are_added_and_retired_and_stock_transferred(
+    qtbot: QtBot, open_window: Opener, demo_dir: Path
+) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "morgan")
+    services, here = window.context.services, window._device().location_id
+    serialized = next(r for r in services.catalog.search("", location_id=here) if r.is_serialized)
+    detail = services.catalog.product_detail(serialized.id, here)
+    add = AddUnitDialog(window.ops, lambda: services.catalog, detail, here, window)
+    add.serial.setText("SN-TEST-0001")
+    with qtbot.waitSignal(add.accepted, timeout=5_000):
+        add.submit()
+    after_add = services.catalog.product_detail(serialized.id, here)
+    assert after_add.on_hand == detail.on_hand + 1
+    unit = next(u for u in after_add.units if u.serial_number == "SN-TEST-0001")
+    services.catalog.retire_unit(window.actor, unit.id, AdjustmentReason.DAMAGED)
+    assert services.catalog.product_detail(serialized.id, here).on_hand == detail.on_hand
+
+    # A second store to send stock to.
+    with window.context.store.uow() as uow:
+        now = datetime.now(UTC)
+        other = Location(
+            id=uuid.uuid4(),
+            company_id=window._device().company_id,
+            code="NORTH",
+            name="Moonlight Music — North",
+            timezone="America/Chicago",
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(other)
+        uow.commit()
+    product_id, _sku = first_product(window)
+    services.stock.receive(
+        window.actor, here, None, "", [ReceiveLine(product_id, 6, Money(100, "USD"))]
+    )
+    plain = services.catalog.product_detail(product_id, here)
+    transfer = TransferDialog(window.ops, lambda: services.stock, plain, here, window)
+    qtbot.waitUntil(transfer.ok.isEnabled, timeout=5_000)
+    assert transfer.to_location.currentText() == "Moonlight Music — North"
+    transfer.quantity.setText("4")
+    with qtbot.waitSignal(transfer.accepted, timeout=5_000):
+        transfer.submit()
+    assert services.stock.on_hand(product_id, here) == plain.on_hand - 4
+    assert services.stock.on_hand(product_id, other.id) == 4
+
+
+def test_member_removed_from_an_account(qtbot: QtBot, open_window: Opener, demo_dir: Path) -> None:
+    window = open_window(demo_dir)
+    sign_in(qtbot, window, "jamie")
+    window.shell.show_area(2)
+    page = window.customers
+    account = window.context.services.customers.search("A000001")[0]
+    page.show_customer(account.id)
+    qtbot.waitUntil(lambda: page.members.rowCount() >= 1, timeout=5_000)
+    before = page.members.rowCount()
+    page.members_table.selectRow(0)
+    page.remove_member()
+    qtbot.waitUntil(lambda: page.members.rowCount() == before - 1, timeout=5_000)
