@@ -39,13 +39,10 @@ from desktop.widgets import button, label, page_shortcut
 
 COLUMNS: list[Column[ProductRow]] = [
     Column("SKU", lambda r: r.sku),
-    Column("Name", lambda r: r.name),
+    Column("Name", lambda r: r.name if r.active else f"{r.name}  (inactive)"),
     Column("Category", lambda r: r.category or ""),
     Column("Price", lambda r: format_money(r.price), align_right=True),
     Column("On hand", lambda r: str(r.on_hand), align_right=True),
-    Column(
-        "", lambda r: ("serialized" if r.is_serialized else "") + ("" if r.active else " inactive")
-    ),
 ]
 
 
