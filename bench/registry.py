@@ -12,7 +12,7 @@ ALL = "all"
 
 
 class UnknownBenchmarkError(LookupError):
-    pass
+    """A name given to `run` that no benchmark has."""
 
 
 @dataclass(frozen=True, slots=True)
