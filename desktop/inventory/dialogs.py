@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +48,27 @@ def buttons_row(ok_text: str, dialog: QDialog) -> tuple[QHBoxLayout, Any]:
     return row, ok
 
 
-class AdjustDialog(QDialog):
+class StockDialog(QDialog):
+    """A form whose OK runs one service write: closed when it succeeds, and the reason shown
+    in plain words (OK usable again) when it does not. Subclasses set `ok` and `error`."""
+
+    ok: QPushButton
+    error: QLabel
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+
+    def write_and_close(self, fn: Callable[[Any], object]) -> None:
+        self.ok.setEnabled(False)
+        self._ops.write(fn, lambda _result: self.accept(), self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(plain_message(error))
+
+
+class AdjustDialog(StockDialog):
     def __init__(
         self,
         ops: Operations,
@@ -55,7 +77,7 @@ class AdjustDialog(QDialog):
         location_id: uuid.UUID,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(ops, parent)
         self.setWindowTitle(f"Adjust stock — {detail.name}")
         self._ops, self._stock, self._detail, self._location = ops, stock, detail, location_id
         self.quantity = QLineEdit(placeholderText="e.g. -2 or +3")
@@ -86,18 +108,11 @@ class AdjustDialog(QDialog):
             return
         stock, actor = self._stock(), self._ops.actor
         reason, note = self.reason.currentData(), self.note.text()
-        self.ok.setEnabled(False)
-        self._ops.write(
+        self.write_and_close(
             lambda approval: stock.adjust(
                 actor, self._location, self._detail.id, delta, reason, note, approval=approval
             ),
-            lambda _r: self.accept(),
-            self._failed,
         )
-
-    def _failed(self, error: BaseException) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(plain_message(error))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +123,7 @@ class _PendingLine:
     unit_cost: Money
 
 
-class ReceiveDialog(QDialog):
+class ReceiveDialog(StockDialog):
     """Scan or type each product, its quantity and cost; receive them all at once."""
 
     def __init__(
@@ -120,7 +135,7 @@ class ReceiveDialog(QDialog):
         currency: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(ops, parent)
         self.setWindowTitle("Receive stock")
         self.setMinimumSize(760, 520)
         self._ops, self._catalog, self._stock = ops, catalog, stock
@@ -207,19 +222,12 @@ class ReceiveDialog(QDialog):
         chosen = self.supplier.currentData()
         supplier_id = uuid.UUID(chosen) if isinstance(chosen, str) else None
         reference = self.reference.text()
-        self.ok.setEnabled(False)
-        self._ops.write(
+        self.write_and_close(
             lambda _approval: stock.receive(actor, self._location, supplier_id, reference, lines),
-            lambda _id: self.accept(),
-            self._failed,
         )
 
-    def _failed(self, error: BaseException) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(plain_message(error))
 
-
-class CountDialog(QDialog):
+class CountDialog(StockDialog):
     """A stock count: each product scanned and counted; completing posts the differences."""
 
     def __init__(
@@ -230,7 +238,7 @@ class CountDialog(QDialog):
         location_id: uuid.UUID,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(ops, parent)
         self.setWindowTitle("Stock count")
         self.setMinimumSize(720, 520)
         self._ops, self._catalog, self._stock, self._location = ops, catalog, stock, location_id
@@ -307,11 +315,8 @@ class CountDialog(QDialog):
         if count_id is None:
             return
         stock, actor = self._stock(), self._ops.actor
-        self.ok.setEnabled(False)
-        self._ops.write(
+        self.write_and_close(
             lambda approval: stock.complete_count(actor, count_id, approval=approval),
-            lambda _r: self.accept(),
-            self._failed,
         )
 
     def _failed(self, error: BaseException) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from core.catalog.products import parse_quantity
 from core.catalog.stock import UnitCondition
@@ -14,12 +14,12 @@ from core.money import parse_money
 from core.services.catalog import CatalogService
 from core.services.catalog_rows import ProductDetail
 from core.services.stock import StockService
-from desktop.inventory.dialogs import amount_text, buttons_row
-from desktop.operations import Operations, plain_message
+from desktop.inventory.dialogs import StockDialog, amount_text, buttons_row
+from desktop.operations import Operations
 from desktop.widgets import label
 
 
-class AddUnitDialog(QDialog):
+class AddUnitDialog(StockDialog):
     """Receive one serialized item: its serial number (scan it), condition and cost."""
 
     def __init__(
@@ -30,7 +30,7 @@ class AddUnitDialog(QDialog):
         location_id: uuid.UUID,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(ops, parent)
         self.setWindowTitle(f"Add a unit — {detail.name}")
         self._ops, self._catalog, self._detail, self._location = ops, catalog, detail, location_id
         self.serial = QLineEdit(placeholderText="Scan or type the serial number")
@@ -60,8 +60,7 @@ class AddUnitDialog(QDialog):
             return
         catalog, actor = self._catalog(), self._ops.actor
         serial, condition = self.serial.text(), self.condition.currentData()
-        self.ok.setEnabled(False)
-        self._ops.write(
+        self.write_and_close(
             lambda approval: catalog.add_unit(
                 actor,
                 self._detail.id,
@@ -71,16 +70,10 @@ class AddUnitDialog(QDialog):
                 location_id=self._location,
                 approval=approval,
             ),
-            lambda _id: self.accept(),
-            self._failed,
         )
 
-    def _failed(self, error: BaseException) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(plain_message(error))
 
-
-class TransferDialog(QDialog):
+class TransferDialog(StockDialog):
     """Send stock of one product from this store to another of the company's stores."""
 
     def __init__(
@@ -91,7 +84,7 @@ class TransferDialog(QDialog):
         location_id: uuid.UUID,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(ops, parent)
         self.setWindowTitle(f"Transfer — {detail.name}")
         self._ops, self._stock, self._detail, self._location = ops, stock, detail, location_id
         self.to_location = QComboBox()
@@ -130,15 +123,8 @@ class TransferDialog(QDialog):
             return
         target = uuid.UUID(self.to_location.currentData())
         stock, actor = self._stock(), self._ops.actor
-        self.ok.setEnabled(False)
-        self._ops.write(
+        self.write_and_close(
             lambda approval: stock.transfer(
                 actor, self._location, target, self._detail.id, quantity, approval=approval
             ),
-            lambda _id: self.accept(),
-            self._failed,
         )
-
-    def _failed(self, error: BaseException) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(plain_message(error))
