@@ -14,6 +14,7 @@ class Permission(StrEnum):
     PRICE_OVERRIDE = "price_override"
     VOID = "void"
     REFUND = "refund"
+    REFUND_WITHOUT_RECEIPT = "refund_without_receipt"
     NO_SALE = "no_sale"
     PAY_OUT = "pay_out"
     CLOSE_DRAWER = "close_drawer"
@@ -34,7 +35,8 @@ _LABELS = {
     Permission.DISCOUNT_OVER_THRESHOLD: "give a discount over the limit",
     Permission.PRICE_OVERRIDE: "change a price at the register",
     Permission.VOID: "void a sale",
-    Permission.REFUND: "refund",
+    Permission.REFUND: "take a return",
+    Permission.REFUND_WITHOUT_RECEIPT: "refund cash without a receipt",
     Permission.NO_SALE: "open the drawer without a sale",
     Permission.PAY_OUT: "pay out cash",
     Permission.CLOSE_DRAWER: "close a drawer",
@@ -51,7 +53,7 @@ _EVERYTHING = frozenset(Permission)
 ROLE_DEFAULTS: Mapping[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYTHING,
     Role.MANAGER: _EVERYTHING,
-    Role.STAFF: frozenset({Permission.EDIT_CUSTOMERS, Permission.RECEIVE_STOCK}),
+    Role.STAFF: frozenset({Permission.EDIT_CUSTOMERS, Permission.RECEIVE_STOCK, Permission.REFUND}),
     Role.TECHNICIAN: frozenset({Permission.EDIT_CUSTOMERS}),
     Role.INSTRUCTOR: frozenset({Permission.EDIT_CUSTOMERS}),
 }

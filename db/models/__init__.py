@@ -13,27 +13,49 @@ from db.models.inventory import (
 )
 from db.models.local import DeviceIdentity, LocalSetting
 from db.models.org import Company, Device, Location
+from db.models.sales import (
+    CompanySetting,
+    DeviceCounter,
+    DiscountAudit,
+    OutboxEvent,
+    Sale,
+    SaleLine,
+    SaleLineTax,
+    SaleTender,
+    StoreCreditEntry,
+    TaxRate,
+)
 from db.models.staff import User
 
 __all__ = [
     "AuditEntry",
     "Category",
     "Company",
+    "CompanySetting",
     "CustomerAccount",
     "CustomerMember",
     "Device",
+    "DeviceCounter",
     "DeviceIdentity",
+    "DiscountAudit",
     "InventoryUnit",
     "LocalSetting",
     "Location",
+    "OutboxEvent",
     "Product",
     "ProductBarcode",
+    "Sale",
+    "SaleLine",
+    "SaleLineTax",
+    "SaleTender",
     "StockCount",
     "StockCountLine",
     "StockLevel",
     "StockMovement",
     "StockReceipt",
+    "StoreCreditEntry",
     "Supplier",
+    "TaxRate",
     "User",
     "UserPermission",
 ]

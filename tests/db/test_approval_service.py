@@ -111,7 +111,7 @@ def test_a_managers_pin_lets_a_cashier_act_and_both_are_recorded(
 def test_an_approval_for_one_action_does_not_cover_another(
     store: Store, staff: StaffService, approvals: ApprovalService, jamie: Actor
 ) -> None:
-    approval = approvals.approve(jamie, Permission.REFUND, "2222")
+    approval = approvals.approve(jamie, Permission.VOID, "2222")
     with pytest.raises(PermissionDeniedError):
         staff.unlock(jamie, user_id(store, "priya"), approval=approval)
 
@@ -151,8 +151,8 @@ def test_someone_allowed_needs_no_pin(
     store: Store, staff: StaffService, approvals: ApprovalService
 ) -> None:
     morgan = actor(store, staff, "morgan")
-    approval = approvals.approve(morgan, Permission.REFUND, "")
-    assert approval == Approval(Permission.REFUND, morgan.user_id, "Morgan Lee")
+    approval = approvals.approve(morgan, Permission.VOID, "")
+    assert approval == Approval(Permission.VOID, morgan.user_id, "Morgan Lee")
     assert audit(store, "approval.granted") == []
 
 
@@ -222,9 +222,9 @@ def test_overrides_decide_who_may_approve(
     with pytest.raises(ApprovalError, match=WRONG):
         approvals.approve(jamie, Permission.VOID, "4444")
     # A manager denied a permission cannot approve it.
-    staff.set_permission(alex, user_id(store, "morgan"), Permission.REFUND, False)
-    with pytest.raises(ApprovalError, match=f"{WRONG} refund"):
-        approvals.approve(jamie, Permission.REFUND, "2222")
+    staff.set_permission(alex, user_id(store, "morgan"), Permission.PAY_OUT, False)
+    with pytest.raises(ApprovalError, match=f"{WRONG} pay out"):
+        approvals.approve(jamie, Permission.PAY_OUT, "2222")
     assert approvals.approve(jamie, Permission.VOID, "2222").manager_name == "Morgan Lee"
 
 

@@ -98,11 +98,11 @@ def test_user_detail_shows_overrides_and_effective_permissions(
 ) -> None:
     alex = actor(store, staff, "alex")
     jamie = user_id(store, "jamie")
-    staff.set_permission(alex, jamie, Permission.REFUND, True)
+    staff.set_permission(alex, jamie, Permission.VOID, True)
     staff.set_permission(alex, jamie, Permission.RECEIVE_STOCK, False)
     detail = staff.user_detail(jamie)
-    assert detail.overrides == {Permission.REFUND: True, Permission.RECEIVE_STOCK: False}
-    assert detail.permissions == {Permission.EDIT_CUSTOMERS, Permission.REFUND}
+    assert detail.overrides == {Permission.VOID: True, Permission.RECEIVE_STOCK: False}
+    assert detail.permissions == {Permission.EDIT_CUSTOMERS, Permission.REFUND, Permission.VOID}
     with pytest.raises(StaffError, match="no longer exists"):
         staff.user_detail(uuid.uuid4())
 
@@ -146,7 +146,7 @@ def test_a_cashier_may_not_manage_users(store: Store, staff: StaffService) -> No
         lambda: staff.reset_pin(jamie, priya, "9753"),
         lambda: staff.reset_password(jamie, priya, "another-password"),
         lambda: staff.unlock(jamie, priya),
-        lambda: staff.set_permission(jamie, jamie.user_id, Permission.REFUND, True),
+        lambda: staff.set_permission(jamie, jamie.user_id, Permission.VOID, True),
     ]
     for attempt in attempts:
         with pytest.raises(PermissionDeniedError, match="Jamie Chen may not manage users"):
@@ -169,7 +169,7 @@ def test_only_an_admin_touches_admins(store: Store, staff: StaffService) -> None
     with pytest.raises(StaffError, match=only_admins):
         staff.update_user(morgan, alex, "Alex Rivera", Role.STAFF, False)
     with pytest.raises(StaffError, match=only_admins):
-        staff.set_permission(morgan, alex, Permission.REFUND, False)
+        staff.set_permission(morgan, alex, Permission.VOID, False)
     # A manager may promote a cashier to manager; an admin may make an admin.
     staff.update_user(morgan, priya, "Priya Patel", Role.MANAGER, True)
     staff.update_user(actor(store, staff, "alex"), priya, "Priya Patel", Role.ADMIN, True)
@@ -275,27 +275,27 @@ def test_permission_changes_are_audited_with_before_and_after(
 ) -> None:
     morgan = actor(store, staff, "morgan")
     jamie = user_id(store, "jamie")
-    staff.set_permission(morgan, jamie, Permission.REFUND, True)
-    staff.set_permission(morgan, jamie, Permission.REFUND, True)  # no change, no row
-    staff.set_permission(morgan, jamie, Permission.REFUND, False)
-    staff.set_permission(morgan, jamie, Permission.REFUND, None)
+    staff.set_permission(morgan, jamie, Permission.VOID, True)
+    staff.set_permission(morgan, jamie, Permission.VOID, True)  # no change, no row
+    staff.set_permission(morgan, jamie, Permission.VOID, False)
+    staff.set_permission(morgan, jamie, Permission.VOID, None)
     staff.set_permission(morgan, jamie, Permission.EDIT_CUSTOMERS, False)
     rows = [r for r in audit(store) if r.action.startswith("permission.")]
     assert [(r.action, json.loads(r.before), json.loads(r.after)) for r in rows] == [
         (
             "permission.grant",
-            {"permission": "refund", "override": None, "allowed": False},
-            {"permission": "refund", "override": True, "allowed": True},
+            {"permission": "void", "override": None, "allowed": False},
+            {"permission": "void", "override": True, "allowed": True},
         ),
         (
             "permission.revoke",
-            {"permission": "refund", "override": True, "allowed": True},
-            {"permission": "refund", "override": False, "allowed": False},
+            {"permission": "void", "override": True, "allowed": True},
+            {"permission": "void", "override": False, "allowed": False},
         ),
         (
             "permission.revoke",
-            {"permission": "refund", "override": False, "allowed": False},
-            {"permission": "refund", "override": None, "allowed": False},
+            {"permission": "void", "override": False, "allowed": False},
+            {"permission": "void", "override": None, "allowed": False},
         ),
         (
             "permission.revoke",
