@@ -55,6 +55,7 @@ class SetupPage(QWidget):
         self.currency.setCurrentText("USD")
         self.register = QLineEdit("Front Counter")
         self.prefix = QLineEdit("R1")
+        self.sales_tax = QLineEdit(placeholderText="e.g. 8.25 — leave empty for none")
         self.admin_username = QLineEdit(placeholderText="e.g. alex")
         self.admin_name = QLineEdit(placeholderText="e.g. Alex Rivera")
         self.admin_password = QLineEdit(placeholderText="at least 8 characters")
@@ -69,6 +70,7 @@ class SetupPage(QWidget):
             ("Currency", self.currency),
             ("This register", self.register),
             ("Receipt prefix", self.prefix),
+            ("Sales tax %", self.sales_tax),
             ("Admin user name", self.admin_username),
             ("Admin full name", self.admin_name),
             ("Admin password", self.admin_password),
@@ -101,6 +103,7 @@ class SetupPage(QWidget):
                 admin_display_name=self.admin_name.text(),
                 admin_password=self.admin_password.text(),
                 admin_pin=pin or None,
+                sales_tax=self.sales_tax.text(),
             )
         )
 

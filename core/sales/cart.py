@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from core.catalog.products import MAX_AMOUNT_MINOR, MAX_QUANTITY
 from core.money import Money
-from core.sales.discounts import Discount, discount_amount
+from core.sales.discounts import Discount, DiscountReason, discount_amount
 from core.sales.errors import SaleError
 from core.sales.returns import ReturnAmounts
 from core.sales.tax import LineTax, TaxRate, share_tax
@@ -48,12 +48,16 @@ class CartLine:
     quantity: int
     list_price: int
     price: int | None = None  # a manual unit price; None sells at the list price
+    price_reason: DiscountReason | None = None
+    price_approved_by: uuid.UUID | None = None
     discount: Discount | None = None
+    discount_approved_by: uuid.UUID | None = None
     unit_id: uuid.UUID | None = None
     serial: str = ""
     # Set on a line returned with its receipt: the original line and what it gives back.
     original_line_id: uuid.UUID | None = None
     returned: ReturnAmounts | None = None
+    unit_cost: int = 0
 
     @property
     def is_return(self) -> bool:

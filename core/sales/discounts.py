@@ -112,7 +112,12 @@ def parse_percent(text: str) -> int:
     whole, _, decimals = cleaned.partition(".")
     if not whole and not decimals:
         raise SaleError("Type a percentage, for example 10 or 12.5.")
-    if not (whole or "0").isdigit() or (decimals and not decimals.isdigit()) or len(decimals) > 2:
+    if (
+        not cleaned.isascii()  # "²".isdigit() is True but int("²") fails
+        or not (whole or "0").isdigit()
+        or (decimals and not decimals.isdigit())
+        or len(decimals) > 2
+    ):
         raise SaleError(f"“{text.strip()[:20]}” is not a percentage; type for example 10 or 12.5.")
     basis_points = int(whole or "0") * 100 + int((decimals or "0").ljust(2, "0"))
     if basis_points <= 0:

@@ -109,6 +109,7 @@ def parse_rate(text: str) -> int:
     whole, _, decimals = cleaned.partition(".")
     if (
         not (whole or decimals)
+        or not cleaned.isascii()  # "²".isdigit() is True but int("²") fails
         or not (whole or "0").isdigit()
         or (decimals and not decimals.isdigit())
         or len(decimals) > 4

@@ -20,6 +20,7 @@ from core.ids import new_id
 from core.services.credentials import CredentialHasher
 from core.services.identity import ThisDevice
 from core.services.setup import NewUser, StoreSetup, add_user, create_store
+from core.services.tax_rates import add_rate
 from core.staff.roles import Role
 from db.models import (
     Category,
@@ -222,6 +223,14 @@ _BATCH = 5_000
 T = TypeVar("T")
 
 
+# Two rates on most goods and a reduced one on sheet music, so a basket shows several.
+DEMO_TAX_RATES = (
+    ("standard", "State sales tax", 62_500),
+    ("standard", "City sales tax", 20_000),
+    ("reduced", "State sales tax (reduced)", 10_000),
+)
+
+
 def demo_setup() -> StoreSetup:
     return StoreSetup(
         company_name="Moonlight Music Co.",
@@ -253,6 +262,10 @@ def create_demo_store(
     rng = random.Random(seed)
     now = clock.now()
     with uow_factory() as uow:
+        for tax_class, name, rate_ppm in DEMO_TAX_RATES:
+            add_rate(
+                uow.session, device.company_id, device.location_id, tax_class, name, rate_ppm, now
+            )
         for user in DEMO_STAFF:
             new = NewUser(user.username, user.display_name, user.role, DEMO_PASSWORD, user.pin)
             add_user(uow, clock, hasher, device.company_id, device.location_id, new)
@@ -395,7 +408,7 @@ def _product_rows(
             "supplier_id": rng.choice(suppliers),
             "price_minor": price,
             "cost_minor": price * rng.randint(50, 65) // 100,
-            "tax_class": "standard",
+            "tax_class": "reduced" if category == "Sheet Music" else "standard",
             "is_serialized": serialized,
             "reorder_point": 0 if serialized else rng.randint(2, 12),
             "active": True,

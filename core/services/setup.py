@@ -13,8 +13,11 @@ from core.clock import Clock
 from core.currency import get_currency
 from core.errors import DomainError
 from core.ids import new_id
+from core.sales.errors import SaleError
+from core.sales.tax import parse_rate
 from core.services.credentials import CredentialHasher
 from core.services.identity import ThisDevice, load_this_device
+from core.services.tax_rates import add_rate
 from core.staff.credentials import check_new_password, check_new_pin, check_username, username_key
 from core.staff.roles import Role
 from db.models import Company, Device, DeviceIdentity, Location, User
@@ -38,6 +41,8 @@ class StoreSetup:
     admin_display_name: str
     admin_password: str
     admin_pin: str | None = None
+    # The standard rate as typed ("8.25"); empty for no sales tax. More rates come later.
+    sales_tax: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,10 @@ def create_store(
     prefix = setup.register_prefix.strip().upper()
     if not (1 <= len(prefix) <= 8 and prefix.isascii() and prefix.isalnum()):
         raise SetupError("A register prefix is 1 to 8 letters or digits, e.g. R1.")
+    try:
+        tax_ppm = parse_rate(setup.sales_tax) if setup.sales_tax.strip() else 0
+    except SaleError as exc:
+        raise SetupError(exc.message) from exc
     now = clock.now()
     with uow_factory() as uow:
         if load_this_device(uow.session) is not None:
@@ -113,6 +122,8 @@ def create_store(
             setup.admin_pin,
         )
         add_user(uow, clock, hasher, company.id, location.id, admin)
+        if tax_ppm:
+            add_rate(uow.session, company.id, location.id, "standard", "Sales tax", tax_ppm, now)
         uow.commit()
         this_device = load_this_device(uow.session)
     assert this_device is not None

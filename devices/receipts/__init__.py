@@ -1,0 +1,1 @@
+"""Receipts rendered from `core.sales.receipt.ReceiptDocument`: a PDF (`devices.receipts.pdf`)."""

@@ -1,0 +1,310 @@
+"""A receipt as a PDF shaped like a till receipt: 80 mm wide, as tall as its content.
+
+The rows come from `devices.receipts.layout`; here they are wrapped, measured and drawn.
+Helvetica (built into every PDF reader) draws the Windows-1252 repertoire, which has "€",
+"£", "¥" and the Western European accents. A receipt with anything else ("₩", "ő", Greek …)
+is drawn in DejaVu Sans when its file is found (the app's `resources/fonts/`, then the
+system's font folders); failing that, such characters get readable stand-ins ("KRW ").
+A receipt taller than a PDF page may be (200 inches) continues on further pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from core.sales.receipt import ReceiptDocument
+from devices.receipts.layout import Banner, Barcode, Item, Row, Rule, Space, readable, receipt_items
+
+__all__ = ["PAGE_WIDTH", "default_font_dirs", "receipt_pdf"]
+
+PAGE_WIDTH: float = 80 * mm
+MARGIN_X: float = 4 * mm  # 72 mm of print, as on an 80 mm thermal roll
+MARGIN_Y: float = 5 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+MAX_PAGE_HEIGHT = 14_400.0  # points: the largest page side PDF readers accept
+COLUMN_GAP = 8.0  # between a row's text and its amount
+BAR_HEIGHT = 12 * mm
+BAR_TEXT_SIZE = 8.0
+# Bars of 3, then 2 printer dots at 203 dpi; narrower only if the symbol would not fit.
+MODULE_WIDTHS = (0.375 * mm, 0.25 * mm)
+
+Draw = Callable[[Any, float], None]  # (canvas, top of the block)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    height: float
+    draw: Draw | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    regular: str
+    bold: str
+    glyphs: frozenset[int] | None = None  # None: Helvetica's Windows-1252 repertoire
+
+    def name(self, *, bold: bool) -> str:
+        return self.bold if bold else self.regular
+
+    def can_draw(self, ch: str) -> bool:
+        return _builtin_can_draw(ch) if self.glyphs is None else ord(ch) in self.glyphs
+
+
+BUILTIN_FONTS = _Fonts("Helvetica", "Helvetica-Bold")
+
+
+def receipt_pdf(document: ReceiptDocument, *, font_dirs: Sequence[Path] | None = None) -> bytes:
+    """The receipt as PDF bytes; the same document always gives the same bytes.
+
+    `font_dirs`: where to look for DejaVu Sans when Helvetica cannot draw the receipt's text
+    (default: `default_font_dirs()`; empty: Helvetica only, with stand-in characters).
+    """
+    items = receipt_items(document)
+    dirs = default_font_dirs() if font_dirs is None else tuple(font_dirs)
+    fonts = _choose_fonts(_texts(items), dirs)
+    blocks = [block for item in items for block in _blocks(item, fonts)]
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(PAGE_WIDTH, MAX_PAGE_HEIGHT), invariant=True)
+    canvas.setTitle(document.receipt_number)
+    canvas.setSubject(document.title)
+    canvas.setCreator("LunarFront")
+    for page in _pages(blocks):
+        height = sum(block.height for block in page) + 2 * MARGIN_Y
+        canvas.setPageSize((PAGE_WIDTH, height))
+        top = height - MARGIN_Y
+        for block in page:
+            if block.draw is not None:
+                block.draw(canvas, top)
+            top -= block.height
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _pages(blocks: Iterable[_Block]) -> list[list[_Block]]:
+    room = MAX_PAGE_HEIGHT - 2 * MARGIN_Y
+    pages: list[list[_Block]] = [[]]
+    used = 0.0
+    for block in blocks:
+        if pages[-1] and used + block.height > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(block)
+        used += block.height
+    return pages
+
+
+def _blocks(item: Item, fonts: _Fonts) -> list[_Block]:
+    if isinstance(item, Row):
+        return _row_blocks(item, fonts)
+    if isinstance(item, Rule):
+        return [_Block(9.0, _draw_rule)]
+    if isinstance(item, Space):
+        return [_Block(item.height)]
+    if isinstance(item, Banner):
+        return [_banner_block(readable(item.text, fonts.can_draw), fonts)]
+    return [_barcode_block(item.value, fonts)]
+
+
+def _row_blocks(row: Row, fonts: _Fonts) -> list[_Block]:
+    font, size, leading = fonts.name(bold=row.style.bold), row.style.size, row.style.leading
+    left = readable(row.left, fonts.can_draw)
+    right = readable(row.right, fonts.can_draw).strip()
+    x = MARGIN_X + row.indent
+    room = CONTENT_WIDTH - row.indent
+
+    def text(string: str, at: float, how: str = "drawString") -> _Block:
+        def draw(canvas: Any, top: float) -> None:
+            canvas.setFont(font, size)
+            # Centre the capitals (about 0.72 of the size) in the line's height.
+            getattr(canvas, how)(at, top - leading / 2 - 0.36 * size, string)
+
+        return _Block(leading, draw)
+
+    if row.centred:
+        return [text(line, x + room / 2, "drawCentredString") for line in _wrap(left, font, size, room)]
+    right_width = pdfmetrics.stringWidth(right, font, size) if right else 0.0
+    beside = room - right_width - COLUMN_GAP
+    if not right or beside >= room * 0.4:
+        lines = _wrap(left, font, size, beside if right else room) or [""]
+        blocks = [text(line, x) for line in lines]
+        if right:
+            first = blocks[0]
+            amount = text(right, PAGE_WIDTH - MARGIN_X, "drawRightString")
+            blocks[0] = _Block(leading, _both(first.draw, amount.draw))
+        return blocks
+    # An amount too wide to share the line goes under its text, right-aligned.
+    under = [text(line, PAGE_WIDTH - MARGIN_X, "drawRightString") for line in _wrap(right, font, size, room)]
+    return [text(line, x) for line in _wrap(left, font, size, room)] + under
+
+
+def _both(first: Draw | None, second: Draw | None) -> Draw:
+    def draw(canvas: Any, top: float) -> None:
+        for step in (first, second):
+            if step is not None:
+                step(canvas, top)
+
+    return draw
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Word-wrapped lines, each at most `width` wide; an overlong word is broken."""
+
+    def fits(candidate: str) -> bool:
+        return bool(pdfmetrics.stringWidth(candidate, font, size) <= width)
+
+    lines: list[str] = []
+    for paragraph in text.splitlines():
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if fits(candidate):
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while not fits(word) and len(word) > 1:
+                cut = max((n for n in range(1, len(word)) if fits(word[:n])), default=1)
+                hyphen = max(word.rfind("-", 0, cut), word.rfind("/", 0, cut))
+                cut = hyphen + 1 if hyphen > 0 else cut
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _draw_rule(canvas: Any, top: float) -> None:
+    canvas.saveState()
+    canvas.setLineWidth(0.6)
+    canvas.setDash(2, 2)
+    canvas.line(MARGIN_X, top - 4.5, PAGE_WIDTH - MARGIN_X, top - 4.5)
+    canvas.restoreState()
+
+
+def _banner_block(text: str, fonts: _Fonts) -> _Block:
+    band, size = 16.0, 10.0
+
+    def draw(canvas: Any, top: float) -> None:
+        canvas.saveState()
+        canvas.rect(MARGIN_X, top - band, CONTENT_WIDTH, band, stroke=0, fill=1)
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.setFont(fonts.bold, size)
+        canvas.drawCentredString(PAGE_WIDTH / 2, top - band / 2 - 0.36 * size, text)
+        canvas.restoreState()
+
+    return _Block(band + 2, draw)
+
+
+def _barcode_block(value: str, fonts: _Fonts) -> _Block:
+    symbol = _code128(value, MODULE_WIDTHS[0])
+    for module in MODULE_WIDTHS[1:]:
+        if _bars_width(symbol) <= CONTENT_WIDTH:
+            break
+        symbol = _code128(value, module)
+    if _bars_width(symbol) > CONTENT_WIDTH:
+        symbol = _code128(value, symbol.barWidth * CONTENT_WIDTH / _bars_width(symbol))
+    top_pad, gap, size = 4.0, 3.0, BAR_TEXT_SIZE
+
+    def draw(canvas: Any, top: float) -> None:
+        bottom = top - top_pad - BAR_HEIGHT
+        symbol.drawOn(canvas, (PAGE_WIDTH - symbol.width) / 2, bottom)
+        # Its text drawn here rather than by reportlab, which sets it against the bars.
+        canvas.setFont(fonts.regular, size)
+        canvas.drawCentredString(PAGE_WIDTH / 2, bottom - gap - 0.75 * size, value)
+
+    return _Block(top_pad + BAR_HEIGHT + gap + 1.1 * size + 2, draw)
+
+
+def _code128(value: str, module: float) -> Any:
+    quiet = 10 * module  # the symbology's quiet zone; the page margin adds to it
+    return Code128(value, barWidth=module, barHeight=BAR_HEIGHT, lquiet=quiet, rquiet=quiet)
+
+
+def _bars_width(symbol: Any) -> float:
+    return float(symbol.width - symbol.lquiet - symbol.rquiet)
+
+
+def _texts(items: Iterable[Item]) -> list[str]:
+    texts: list[str] = []
+    for item in items:
+        if isinstance(item, Row):
+            texts += [item.left, item.right]
+        elif isinstance(item, Banner):
+            texts.append(item.text)
+    return texts
+
+
+def _choose_fonts(texts: Iterable[str], dirs: tuple[Path, ...]) -> _Fonts:
+    wanted = {
+        ch
+        for text in texts
+        for ch in unicodedata.normalize("NFC", text)
+        if unicodedata.category(ch)[0] != "C"
+    }
+    if all(BUILTIN_FONTS.can_draw(ch) for ch in wanted):
+        return BUILTIN_FONTS
+    dejavu = _dejavu(dirs)
+    return BUILTIN_FONTS if dejavu is None else dejavu
+
+
+@functools.cache
+def _builtin_can_draw(ch: str) -> bool:
+    # reportlab sends what Helvetica's encoding lacks to ZapfDingbats, which draws a box.
+    helvetica = pdfmetrics.getFont("Helvetica")
+    return all(font.fontName == "Helvetica" for font, _ in pdfmetrics.unicode2T1(ch, [helvetica]))
+
+
+def default_font_dirs() -> tuple[Path, ...]:
+    """The app's own fonts (beside the frozen modules in a bundle), then the system's."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parents[2]
+    return (root / "resources" / "fonts", Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
+_REGISTERING = threading.Lock()
+
+
+@functools.cache
+def _dejavu(dirs: tuple[Path, ...]) -> _Fonts | None:
+    regular = _find("DejaVuSans.ttf", dirs)
+    if regular is None:
+        return None
+    bold = _find("DejaVuSans-Bold.ttf", dirs) or regular
+    with _REGISTERING:  # reportlab's font registry is one per process
+        try:
+            faces = [TTFont(f"LunarFront-{next(_SERIAL)}", path) for path in (regular, bold)]
+        except (OSError, TTFError):
+            return None
+        for face in faces:
+            pdfmetrics.registerFont(face)
+    glyphs = frozenset(faces[0].face.charToGlyph) & frozenset(faces[1].face.charToGlyph)
+    return _Fonts(faces[0].fontName, faces[1].fontName, glyphs)
+
+
+_SERIAL = itertools.count(1)
+
+
+def _find(name: str, dirs: Iterable[Path]) -> Path | None:
+    for folder in dirs:
+        if folder.is_dir():
+            found = sorted(folder.rglob(name))
+            if found:
+                return found[0]
+    return None
