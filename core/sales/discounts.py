@@ -98,12 +98,17 @@ def discount_amount(discount: Discount, base: int, *, what: str = "line") -> int
 
 
 def over_limit(amount: int, base: int, limit_bp: int) -> bool:
-    """True when `amount` off `base` is more than `limit_bp` basis points of it."""
+    """True when `amount` off `base` is more than `limit_bp` basis points of it.
+
+    The limit is rounded like a percent discount is, so "10% off" is always within a 10%
+    limit even when 10% of the price ends in half a cent.
+    """
     if amount <= 0:
         return False
     if base <= 0:
         return True
-    return amount * FULL_PERCENT_BP > base * limit_bp
+    allowed = round_to_int(Fraction(base * limit_bp, FULL_PERCENT_BP), Rounding.HALF_UP)
+    return amount > allowed
 
 
 def parse_percent(text: str) -> int:

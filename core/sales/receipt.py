@@ -22,7 +22,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ReceiptAmount:
-    """A labelled amount: a discount on a line, the sale discount, one tax rate."""
+    """A labelled amount: a discount on a line, the sale discount, one tax rate.
+
+    Discounts hold the amount taken off (positive on a sale, negative on a returned line,
+    whose discount is not given back); renderers print them negated.
+    """
 
     label: str
     amount: Money

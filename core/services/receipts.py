@@ -99,10 +99,10 @@ def _line(line: SaleLine, money: ToMoney) -> ReceiptLine:
     if line.quantity < 0 and line.original_line_id is not None:
         given = line.gross_minor - line.net_minor  # negative: the discount that is not refunded
         if given:
-            discounts.append(ReceiptAmount("Less discounts on the sale", money(-given)))
+            discounts.append(ReceiptAmount("Discount on the original sale", money(given)))
     if line.price_cut_minor:
         reason = DiscountReason(line.price_reason or "price_change").label
-        discounts.append(ReceiptAmount(f"Price changed ({reason})", money(-line.price_cut_minor)))
+        discounts.append(ReceiptAmount(f"Price changed ({reason})", money(line.price_cut_minor)))
     if line.line_discount_minor and line.discount_kind is not None and line.quantity > 0:
         assert line.discount_value is not None
         discount = Discount(
@@ -111,7 +111,7 @@ def _line(line: SaleLine, money: ToMoney) -> ReceiptLine:
             DiscountReason(line.discount_reason or "other"),
         )
         label = f"{discount.describe().capitalize()} ({discount.reason.label})"
-        discounts.append(ReceiptAmount(label, money(-line.line_discount_minor)))
+        discounts.append(ReceiptAmount(label, money(line.line_discount_minor)))
     unit_price = line.price_minor if line.price_minor is not None else line.list_price_minor
     shown = max(unit_price, line.list_price_minor)
     if line.quantity != 0 and line.gross_minor % line.quantity == 0:
@@ -140,7 +140,7 @@ def _sale_discounts(
         DiscountReason(sale.discount_reason or "other"),
     )
     label = f"Sale discount: {discount.describe()} ({discount.reason.label})"
-    return (ReceiptAmount(label, money(-total)),)
+    return (ReceiptAmount(label, money(total)),)
 
 
 def _taxes(session: Session, sale: Sale, money: ToMoney) -> tuple[ReceiptAmount, ...]:

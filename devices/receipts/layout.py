@@ -254,12 +254,14 @@ def readable(text: str, can_draw: Callable[[str], bool]) -> str:
     """`text` with every character `can_draw` refuses replaced by a readable stand-in.
 
     Accents a font lacks are dropped ("ő" → "o"), currency signs become codes ("₩" → "KRW "),
-    control characters become spaces, and anything else becomes "?".
+    line breaks become "\\n", other control characters spaces, and anything else "?".
     """
     out: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
+    for ch in unicodedata.normalize("NFC", "\n".join(text.splitlines())):
         kind = unicodedata.category(ch)
-        if kind == "Cc":
+        if ch == "\n":
+            out.append(ch)
+        elif kind == "Cc":
             out.append(" ")
         elif kind == "Cf":
             continue  # zero-width spaces, joiners, soft hyphens

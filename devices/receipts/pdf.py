@@ -28,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from core.sales.receipt import ReceiptDocument
-from devices.receipts.layout import Banner, Barcode, Item, Row, Rule, Space, readable, receipt_items
+from devices.receipts.layout import Banner, Item, Row, Rule, Space, readable, receipt_items
 
 __all__ = ["PAGE_WIDTH", "default_font_dirs", "receipt_pdf"]
 
@@ -124,42 +124,32 @@ def _blocks(item: Item, fonts: _Fonts) -> list[_Block]:
 def _row_blocks(row: Row, fonts: _Fonts) -> list[_Block]:
     font, size, leading = fonts.name(bold=row.style.bold), row.style.size, row.style.leading
     left = readable(row.left, fonts.can_draw)
-    right = readable(row.right, fonts.can_draw).strip()
-    x = MARGIN_X + row.indent
-    room = CONTENT_WIDTH - row.indent
+    right = " ".join(readable(row.right, fonts.can_draw).split())
+    start, end, room = MARGIN_X + row.indent, PAGE_WIDTH - MARGIN_X, CONTENT_WIDTH - row.indent
 
-    def text(string: str, at: float, how: str = "drawString") -> _Block:
+    def line(*parts: tuple[str, float, str]) -> _Block:
         def draw(canvas: Any, top: float) -> None:
             canvas.setFont(font, size)
-            # Centre the capitals (about 0.72 of the size) in the line's height.
-            getattr(canvas, how)(at, top - leading / 2 - 0.36 * size, string)
+            for string, x, how in parts:
+                # Centre the capitals (about 0.72 of the size) in the line's height.
+                getattr(canvas, how)(x, top - leading / 2 - 0.36 * size, string)
 
         return _Block(leading, draw)
 
     if row.centred:
-        return [text(line, x + room / 2, "drawCentredString") for line in _wrap(left, font, size, room)]
-    right_width = pdfmetrics.stringWidth(right, font, size) if right else 0.0
-    beside = room - right_width - COLUMN_GAP
+        centre = start + room / 2
+        return [line((text, centre, "drawCentredString")) for text in _wrap(left, font, size, room)]
+    beside = room - COLUMN_GAP - (pdfmetrics.stringWidth(right, font, size) if right else 0.0)
     if not right or beside >= room * 0.4:
-        lines = _wrap(left, font, size, beside if right else room) or [""]
-        blocks = [text(line, x) for line in lines]
+        texts = _wrap(left, font, size, beside if right else room) or ([""] if right else [])
+        blocks = [line((text, start, "drawString")) for text in texts]
         if right:
-            first = blocks[0]
-            amount = text(right, PAGE_WIDTH - MARGIN_X, "drawRightString")
-            blocks[0] = _Block(leading, _both(first.draw, amount.draw))
+            blocks[0] = line((texts[0], start, "drawString"), (right, end, "drawRightString"))
         return blocks
-    # An amount too wide to share the line goes under its text, right-aligned.
-    under = [text(line, PAGE_WIDTH - MARGIN_X, "drawRightString") for line in _wrap(right, font, size, room)]
-    return [text(line, x) for line in _wrap(left, font, size, room)] + under
-
-
-def _both(first: Draw | None, second: Draw | None) -> Draw:
-    def draw(canvas: Any, top: float) -> None:
-        for step in (first, second):
-            if step is not None:
-                step(canvas, top)
-
-    return draw
+    # An amount too wide to share a line with its text goes under it, right-aligned.
+    return [line((text, start, "drawString")) for text in _wrap(left, font, size, room)] + [
+        line((text, end, "drawRightString")) for text in _wrap(right, font, size, room)
+    ]
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -178,16 +168,23 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
                 continue
             if line:
                 lines.append(line)
-            while not fits(word) and len(word) > 1:
-                cut = max((n for n in range(1, len(word)) if fits(word[:n])), default=1)
-                hyphen = max(word.rfind("-", 0, cut), word.rfind("/", 0, cut))
-                cut = hyphen + 1 if hyphen > 0 else cut
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
+            *whole, line = _broken(word, fits)
+            lines += whole
         if line:
             lines.append(line)
     return lines
+
+
+def _broken(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """`word` in pieces that fit: after the last hyphen or slash that fits, else where it must."""
+    pieces: list[str] = []
+    while not fits(word) and len(word) > 1:
+        cut = max((n for n in range(1, len(word)) if fits(word[:n])), default=1)
+        mark = max(word.rfind("-", 0, cut), word.rfind("/", 0, cut))
+        cut = mark + 1 if mark > 0 else cut
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
 
 
 def _draw_rule(canvas: Any, top: float) -> None:
@@ -220,7 +217,9 @@ def _barcode_block(value: str, fonts: _Fonts) -> _Block:
         symbol = _code128(value, module)
     if _bars_width(symbol) > CONTENT_WIDTH:
         symbol = _code128(value, symbol.barWidth * CONTENT_WIDTH / _bars_width(symbol))
-    top_pad, gap, size = 4.0, 3.0, BAR_TEXT_SIZE
+    top_pad, gap = 4.0, 3.0
+    wide = pdfmetrics.stringWidth(value, fonts.regular, BAR_TEXT_SIZE)
+    size = min(BAR_TEXT_SIZE, BAR_TEXT_SIZE * CONTENT_WIDTH / wide)
 
     def draw(canvas: Any, top: float) -> None:
         bottom = top - top_pad - BAR_HEIGHT
