@@ -280,6 +280,8 @@ class RegisterService:
             check_tender(totals.total, state.tenders, kind, value)
             if value < 0:
                 self._check_payout(uow.session, state, actor, kind, approval)
+                if kind is TenderKind.CARD:
+                    self._check_card_refund(uow.session, state, value)
             if kind is TenderKind.STORE_CREDIT:
                 self._check_store_credit(uow.session, state, value)
             tender = SaleTender(
@@ -492,6 +494,12 @@ class RegisterService:
             )
         if loose and kind is TenderKind.CASH:
             require(actor, Permission.REFUND_WITHOUT_RECEIPT, approval)
+
+    @staticmethod
+    def _check_card_refund(session: Session, state: SaleState, value: int) -> None:
+        already = -sum(t.amount for t in state.tenders if t.kind is TenderKind.CARD)
+        if already - value > register_returns.card_refundable(session, state):
+            raise SaleError("That is more than was paid by card; refund the rest another way.")
 
     @staticmethod
     def _check_store_credit(session: Session, state: SaleState, value: int) -> None:

@@ -41,6 +41,7 @@ from db.models import (
 __all__ = [
     "add_return",
     "add_unreceipted_return",
+    "card_refundable",
     "find_by_receipt",
     "refund_kinds",
     "returnable",
@@ -252,3 +253,38 @@ def refund_kinds(session: Session, state: SaleState) -> tuple[set[TenderKind], b
         )
         kinds.update(TenderKind(kind) for kind in paid)
     return kinds, loose
+
+
+def card_refundable(session: Session, state: SaleState) -> int:
+    """How much may go back to cards: what the original sales took by card, less what
+    earlier returns already paid back to cards."""
+    originals = {x.original_line_id for x in state.lines if x.is_return and x.original_line_id}
+    if not originals:
+        return 0
+    sale_ids = list(
+        session.scalars(select(SaleLine.sale_id).where(SaleLine.id.in_(originals)).distinct())
+    )
+    taken = session.scalar(
+        select(func.coalesce(func.sum(SaleTender.amount_minor), 0)).where(
+            SaleTender.sale_id.in_(sale_ids), SaleTender.kind == TenderKind.CARD.value
+        )
+    )
+    earlier_returns = (
+        select(SaleLine.sale_id)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(
+            SaleLine.original_line_id.in_(
+                select(SaleLine.id).where(SaleLine.sale_id.in_(sale_ids))
+            ),
+            Sale.status == "completed",
+        )
+        .distinct()
+    )
+    refunded = session.scalar(
+        select(func.coalesce(func.sum(SaleTender.amount_minor), 0)).where(
+            SaleTender.sale_id.in_(earlier_returns),
+            SaleTender.kind == TenderKind.CARD.value,
+            SaleTender.amount_minor < 0,
+        )
+    )
+    return int(taken or 0) + int(refunded or 0)

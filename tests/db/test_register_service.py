@@ -614,3 +614,21 @@ def test_lines_of_an_open_sale_are_rewritten_but_never_left_orphaned(till: Till)
             select(func.count()).select_from(SaleLine).where(SaleLine.sale_id == view.sale_id)
         )
     assert lines == 6
+
+
+def test_a_card_refund_is_capped_at_what_the_card_paid(till: Till) -> None:
+    view = till.register.scan(till.cashier, till.barcode(), quantity=2)
+    card = view.total.amount // 2
+    till.register.add_tender(till.cashier, view.sale_id, TenderKind.CARD, usd(card))
+    pay_cash(till, view.sale_id)
+    number = till.register.complete(till.cashier, view.sale_id).receipt_number
+    view = till.register.add_return(till.cashier, receipt_line(till, number), 2)
+    with pytest.raises(SaleError, match="more than was paid by card"):
+        till.register.add_tender(till.cashier, view.sale_id, TenderKind.CARD, usd(-card - 1))
+    view = till.register.add_tender(till.cashier, view.sale_id, TenderKind.CARD, usd(-card))
+    view = till.register.add_tender(till.cashier, view.sale_id, TenderKind.CASH, view.due)
+    done = till.register.complete(till.cashier, view.sale_id)
+    assert [t.label for t in till.register.receipt(done.sale_id).tenders] == [
+        "Refund to card",
+        "Refund to cash",
+    ]
