@@ -173,7 +173,7 @@ def compute_totals(
     sold_taxes = (
         [[] for _ in sold]
         if tax_exempt
-        else share_tax(rates_by_class, [(lines[i].tax_class, nets[i]) for i in sold], currency)
+        else share_tax(rates_by_class, [(lines[i].tax_class, nets[i]) for i in sold])
     )
     taxes_of: dict[int, tuple[LineTax, ...]] = {i: tuple(sold_taxes[k]) for k, i in enumerate(sold)}
     taxes_of.update(_unreceipted_return_taxes(lines, rates_by_class, currency, tax_exempt))
@@ -206,7 +206,7 @@ def _unreceipted_return_taxes(
     if tax_exempt or not loose:
         return {}
     positive = [(lines[i].tax_class, -lines[i].unit_price * lines[i].quantity) for i in loose]
-    shared = share_tax(rates_by_class, positive, currency)
+    shared = share_tax(rates_by_class, positive)
     return {
         i: tuple(LineTax(t.rate_id, t.name, t.rate_ppm, -t.taxable, -t.tax) for t in taxes)
         for i, taxes in zip(loose, shared, strict=True)

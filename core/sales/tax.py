@@ -2,9 +2,11 @@
 
 The rule: **each rate is computed once per sale, on the sum of the net amounts (after every
 discount) of the sold lines it applies to, and rounded half up to the cent; that tax is then
-shared out to those lines in proportion to their net amounts by largest remainder.** So the
-sale's tax for a rate is exactly what a calculator gives for the whole basket, and the lines'
-taxes always add up to it: lines and sale never drift by a cent.
+shared out to those lines by largest remainder of each line's own exact tax** (every line
+gets its exact tax rounded down, and the cents left over go to the largest fractions, the
+earlier line winning a tie). So the sale's tax for a rate is exactly what a calculator gives
+for the whole basket, the lines' taxes always add up to it (lines and sale never drift by a
+cent), and no line's tax is a cent or more away from its own exact tax.
 
 A returned line does not recompute tax: it gives back its share of the original line's tax
 for each rate, prorated by quantity (`core.sales.returns`), so a refund mirrors the original
@@ -20,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from core.money import Money, Rounding, round_to_int
+from core.money import Rounding, round_to_int
 from core.sales.errors import SaleError
 
 __all__ = [
@@ -71,7 +73,6 @@ def tax_for_base(base: int, rate_ppm: int) -> int:
 def share_tax(
     rates_by_class: Mapping[str, Sequence[TaxRate]],
     lines: Sequence[tuple[str, int]],
-    currency: str,
 ) -> list[list[LineTax]]:
     """Each rate's tax on the lines' combined net, shared back to the lines.
 
@@ -85,14 +86,21 @@ def share_tax(
             by_rate.setdefault(rate.id, (rate, []))[1].append(index)
     for rate, indexes in by_rate.values():
         nets = [lines[i][1] for i in indexes]
-        base = sum(nets)
-        total = tax_for_base(base, rate.rate_ppm)
-        parts = (
-            Money(total, currency).allocate(nets) if base > 0 else [Money(0, currency)] * len(nets)
-        )
+        parts = _shares(nets, rate.rate_ppm)
         for i, net, part in zip(indexes, nets, parts, strict=True):
-            taxes[i].append(LineTax(rate.id, rate.name, rate.rate_ppm, net, part.amount))
+            taxes[i].append(LineTax(rate.id, rate.name, rate.rate_ppm, net, part))
     return taxes
+
+
+def _shares(nets: Sequence[int], rate_ppm: int) -> list[int]:
+    """The rate's tax on the summed nets, split by largest remainder of each exact share."""
+    total = tax_for_base(sum(nets), rate_ppm)
+    exact = [divmod(net * rate_ppm, PPM) for net in nets]
+    parts = [whole for whole, _ in exact]
+    order = sorted(range(len(nets)), key=lambda i: (-exact[i][1], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def rate_text(rate_ppm: int) -> str:

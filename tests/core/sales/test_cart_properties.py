@@ -7,6 +7,7 @@ discount, tax classes standard/reduced/exempt with 0-3 rates each, sometimes tax
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -43,9 +44,9 @@ class Cart:
 def rate_tables(draw: st.DrawFn) -> dict[str, list[TaxRate]]:
     table: dict[str, list[TaxRate]] = {}
     ppm = st.sampled_from(COMMON_RATES) | st.integers(min_value=0, max_value=MAX_RATE_PPM)
-    for tax_class in CLASSES:
+    for k, tax_class in enumerate(CLASSES):
         table[tax_class] = [
-            TaxRate(uuid.uuid4(), f"{tax_class} {n}", draw(ppm), tax_class)
+            TaxRate(uuid.UUID(int=10 * k + n + 1), f"{tax_class} {n}", draw(ppm), tax_class)
             for n in range(draw(st.integers(min_value=0, max_value=3)))
         ]
     return table
@@ -121,13 +122,13 @@ def split(data: st.DataObject, quantity: int) -> list[int]:
         st.sets(st.integers(min_value=1, max_value=max(1, quantity - 1)), max_size=quantity - 1)
     )
     bounds = sorted({0, quantity, *(c for c in cuts if c < quantity)})
-    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(bounds)]
 
 
 # --- (a) the sale is the sum of its lines -----------------------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(carts())
 def test_sale_figures_are_sums_of_line_figures(cart: Cart) -> None:
     result = cart.compute()
@@ -150,7 +151,7 @@ def test_sale_figures_are_sums_of_line_figures(cart: Cart) -> None:
 # --- (b) each rate is charged once, on the combined base --------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(carts())
 def test_each_rate_is_taxed_on_the_combined_base(cart: Cart) -> None:
     result = cart.compute()
@@ -164,7 +165,8 @@ def test_each_rate_is_taxed_on_the_combined_base(cart: Cart) -> None:
     assert set(charged) == expected_ids
     for tax_class in present:
         base = sum(
-            a.net for line, a in zip(cart.lines, result.lines, strict=True)
+            a.net
+            for line, a in zip(cart.lines, result.lines, strict=True)
             if line.tax_class == tax_class
         )
         for rate in cart.rates[tax_class]:
@@ -176,31 +178,21 @@ def test_each_rate_is_taxed_on_the_combined_base(cart: Cart) -> None:
 # --- (c) each line's share is near its exact tax ----------------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(carts())
 def test_line_tax_shares_stay_near_the_exact_tax(cart: Cart) -> None:
-    # The rule shares the *rounded* sale tax T (within ½ of the exact T*) by net, by largest
-    # remainder, so a line's share a is within 1 of T × net / base, and therefore within
-    # 1 + ½ × net / base of its own exact tax net × rate. It is not always within 1 of the
-    # latter: see test_tax.test_counterexample_to_within_a_cent_of_own_exact_tax.
+    # The rounded sale tax is shared by largest remainder of each line's exact tax, so every
+    # line gets its exact tax rounded down or up: never a cent or more away from it.
     result = cart.compute()
-    charged = {t.rate_id: t for t in result.taxes}
     for a in result.lines:
         for t in a.taxes:
-            sale = charged[t.rate_id]
-            own_exact = Fraction(t.taxable * t.rate_ppm, PPM)
-            if sale.taxable == 0:
-                assert t.tax == 0
-                continue
-            proportional = Fraction(sale.tax * t.taxable, sale.taxable)
-            assert abs(t.tax - proportional) < 1
-            assert abs(t.tax - own_exact) < 1 + Fraction(t.taxable, 2 * sale.taxable)
+            assert abs(t.tax - Fraction(t.taxable * t.rate_ppm, PPM)) < 1
 
 
 # --- (d) nothing sold below zero --------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(carts())
 def test_sold_lines_never_go_below_zero(cart: Cart) -> None:
     result = cart.compute()
@@ -215,7 +207,7 @@ def test_sold_lines_never_go_below_zero(cart: Cart) -> None:
 # --- (e) returning everything, bit by bit, gives back exactly what was charged ----------
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cart=carts(), data=st.data())
 def test_partial_returns_add_up_to_the_original(cart: Cart, data: st.DataObject) -> None:
     result = cart.compute()
@@ -242,7 +234,7 @@ def test_partial_returns_add_up_to_the_original(cart: Cart, data: st.DataObject)
 # --- (f) a partial refund's tax mirrors the original's ----------------------------------
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cart=carts(), data=st.data())
 def test_partial_refund_tax_is_prorated(cart: Cart, data: st.DataObject) -> None:
     result = cart.compute()
@@ -263,7 +255,7 @@ def test_partial_refund_tax_is_prorated(cart: Cart, data: st.DataObject) -> None
 # --- (g) a cart returning the whole sale is its exact negation --------------------------
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(carts())
 def test_returning_the_whole_sale_negates_it(cart: Cart) -> None:
     original = cart.compute()

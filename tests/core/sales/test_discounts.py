@@ -171,8 +171,11 @@ def test_describe_and_parse_round_trip(bp: int) -> None:
 @given(st.text(max_size=12))
 def test_parse_percent_never_fails_with_anything_but_a_sale_error(text: str) -> None:
     try:
-        bp = parse_percent(text)
+        bp: int | None = parse_percent(text)
     except SaleError as error:
-        assert error.message
+        bp, message = None, error.message
     else:
-        assert 1 <= bp <= FULL_PERCENT_BP
+        message = ""
+    # Either a value in range and no message, or a message and no value: never a crash.
+    assert (bp is None) == bool(message)
+    assert bp is None or 1 <= bp <= FULL_PERCENT_BP

@@ -27,7 +27,7 @@ RATES = {"standard": [STATE, CITY], "reduced": [REDUCED], "exempt": []}
 
 
 def taxes_of(lines: list[tuple[str, int]]) -> list[list[int]]:
-    return [[t.tax for t in line] for line in share_tax(RATES, lines, "USD")]
+    return [[t.tax for t in line] for line in share_tax(RATES, lines)]
 
 
 # --- tax_for_base -----------------------------------------------------------------------
@@ -65,17 +65,16 @@ def test_sale_level_rounding_differs_from_per_line_rounding() -> None:
     # Three items, $12.99 + $4.99 + $24.99 = $42.97, each at 6.25% state + 2% city.
     # State, per line: 81.1875 → 81, 31.1875 → 31, 156.1875 → 156, which adds up to 268.
     # State, the rule: 4,297 × 0.0625 = 268.5625 → 269, one cent more than per line.
-    # Shared by net, largest remainder: 269 × 1,299/4,297 = 81.32, × 499/4,297 = 31.24,
-    # × 2,499/4,297 = 156.44 → floors 81 + 31 + 156 = 268; the 1 left goes to .44 → 157.
+    # Shared by each line's exact tax: 81.1875, 31.1875, 156.1875 → floors 81 + 31 + 156 = 268;
+    # the 1 left goes to the largest fraction, a three-way tie won by the first line → 82.
     # City: 4,297 × 0.02 = 85.94 → 86 (per line 25.98 + 9.98 + 49.98 → 26 + 10 + 50 = 86 too).
-    # Shared: 86 × 1,299/4,297 = 25.998, × 499/4,297 = 9.987, × 2,499/4,297 = 50.015 →
-    # floors 25 + 9 + 50 = 84; the 2 left go to .998 and .987 → 26, 10, 50.
+    # Shared: floors 25 + 9 + 49 = 83; the 3 left go one each (.98 each) → 26, 10, 50.
     lines = [("standard", 1_299), ("standard", 499), ("standard", 2_499)]
     per_line_state = sum(tax_for_base(net, STATE.rate_ppm) for _, net in lines)
     assert per_line_state == 268
     assert tax_for_base(4_297, STATE.rate_ppm) == 269
-    assert taxes_of(lines) == [[81, 26], [31, 10], [157, 50]]
-    shared = share_tax(RATES, lines, "USD")
+    assert taxes_of(lines) == [[82, 26], [31, 10], [156, 50]]
+    shared = share_tax(RATES, lines)
     assert [t.taxable for t in shared[0]] == [1_299, 1_299]
     assert [(t.rate_id, t.name, t.rate_ppm) for t in shared[2]] == [
         (STATE.id, "State", 62_500),
@@ -108,17 +107,16 @@ def test_lines_at_zero_get_zero_tax() -> None:
     assert taxes_of([("standard", 0)]) == [[0, 0]]
 
 
-def test_counterexample_to_within_a_cent_of_own_exact_tax() -> None:
-    # The rule shares the *rounded* sale tax by net, so a line can end up more than a cent
-    # from its own exact tax. 9.5% on $0.93 and seven $0.01 lines: base 100 → 9.5 → 10.
-    # Shares of 10: 9.3 for the $0.93 line and 0.1 for each cent line; floors 9 + 0 = 9,
-    # and the 1 left goes to the largest remainder, .3 → the $0.93 line gets 10 cents while
-    # its own exact tax is 93 × 0.095 = 8.835: 1.165 cents apart (within 1 of its share 9.3).
-    rate = TaxRate(uuid.UUID(int=9), "Odd", 95_000, "standard")
-    shared = share_tax({"standard": [rate]}, [("standard", 93)] + [("standard", 1)] * 7, "USD")
-    assert [line[0].tax for line in shared] == [10, 0, 0, 0, 0, 0, 0, 0]
-    assert abs(10 - Fraction(93 * 95_000, PPM)) == Fraction(1_165, 1_000)
-    assert abs(10 - Fraction(10 * 93, 100)) < 1
+def test_each_line_is_within_a_cent_of_its_own_exact_tax() -> None:
+    # 8.875% on a $1.02 item and two 8-cent items: base 118 × 0.08875 = 10.4725 → 10.
+    # Exact per line: 9.0525, 0.71, 0.71 → floors 9 + 0 + 0 = 9; the 1 left goes to the
+    # largest fraction (.71, the earlier of the tie) → 9, 1, 0. Sharing the rounded 10 by net
+    # instead would give the $1.02 line 8, more than a cent from its exact 9.0525.
+    ny = {"standard": [TaxRate(uuid.UUID(int=4), "New York", 88_750, "standard")]}
+    shared = share_tax(ny, [("standard", 102), ("standard", 8), ("standard", 8)])
+    assert [line[0].tax for line in shared] == [9, 1, 0]
+    for line, net in zip(shared, (102, 8, 8), strict=True):
+        assert abs(line[0].tax - Fraction(net * 88_750, PPM)) < 1
 
 
 # --- rates as text ----------------------------------------------------------------------
@@ -189,8 +187,11 @@ def test_rate_text_round_trip(ppm: int) -> None:
 @given(st.text(max_size=12))
 def test_parse_rate_accepts_or_refuses_plainly(text: str) -> None:
     try:
-        ppm = parse_rate(text)
+        ppm: int | None = parse_rate(text)
     except SaleError as error:
-        assert error.message
+        ppm, message = None, error.message
     else:
-        assert 0 <= ppm <= MAX_RATE_PPM
+        message = ""
+    # Either a value in range and no message, or a message and no value: never a crash.
+    assert (ppm is None) == bool(message)
+    assert ppm is None or 0 <= ppm <= MAX_RATE_PPM

@@ -80,7 +80,7 @@ def test_change_comes_only_from_cash() -> None:
         check_fully_paid(4_652, overpaid_by_card)
     assert caught.value.message == "Only cash can be paid above the total."
     # $2.00 cash + $50.00 card: change 548, but only 200 of it could come from the drawer.
-    with pytest.raises(SaleError, match="Only cash can be paid above the total."):
+    with pytest.raises(SaleError, match=r"^Only cash can be paid above the total\.$"):
         check_fully_paid(4_652, [tender(CASH, 200), tender(CARD, 5_000)])
 
 
@@ -107,7 +107,7 @@ def test_tender_refusals(
 
 
 def test_amount_must_be_an_int() -> None:
-    with pytest.raises(SaleError, match="Type an amount above zero."):
+    with pytest.raises(SaleError, match=r"^Type an amount above zero\.$"):
         check_tender(100, [], CASH, 1.5)  # type: ignore[arg-type]
 
 
@@ -168,7 +168,7 @@ def test_external_terminal_and_idempotency_key() -> None:
 # --- property ---------------------------------------------------------------------------
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(total=st.integers(min_value=-500_000, max_value=500_000), data=st.data())
 def test_accepted_tenders_settle_exactly_when_the_balance_says_so(
     total: int, data: st.DataObject
@@ -182,9 +182,8 @@ def test_accepted_tenders_settle_exactly_when_the_balance_says_so(
         sign = data.draw(st.sampled_from([1, 1, 1, -1])) * (1 if due >= 0 else -1)
         try:
             check_tender(total, tenders, kind, sign * magnitude)
-        except SaleError as refused:
-            assert refused.message
-            continue
+        except SaleError:
+            continue  # refused: nothing changes
         tenders.append(tender(kind, sign * magnitude))
         after = balance_due(total, tenders)
         if total >= 0:
