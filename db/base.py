@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import MetaData, String
+from sqlalchemy import MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.types import UTCDateTime, UUIDBytes
@@ -54,3 +54,11 @@ class SoftDeleteMixin:
     """History is never destroyed: a deleted row keeps its id and gets a deletion time."""
 
     deleted_at: Mapped[datetime | None]
+
+
+def table(model: type[Base]) -> Table:
+    """A model's Core table: INSERTs through it skip the ORM's bulk-insert bookkeeping,
+    which matters on the register's hot path (completing a sale)."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found

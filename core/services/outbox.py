@@ -15,6 +15,7 @@ from sqlalchemy import insert
 
 from core.ids import new_id
 from core.services.counters import next_value
+from db.base import table
 from db.models import OutboxEvent
 from db.uow import SqlUnitOfWork
 
@@ -27,11 +28,16 @@ def emit(
     event_type: str,
     payload: Mapping[str, object],
     at: datetime,
+    *,
+    sequence: int | None = None,
 ) -> uuid.UUID:
+    """`sequence`: the device's next outbox number if the caller already took it in this
+    transaction (see `counters.next_values`); otherwise it is taken here."""
     event_id = new_id()
-    sequence = next_value(uow.session, device_id, "outbox")
+    if sequence is None:
+        sequence = next_value(uow.session, device_id, "outbox")
     uow.session.execute(
-        insert(OutboxEvent),
+        insert(table(OutboxEvent)),
         [
             {
                 "id": event_id,

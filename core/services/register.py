@@ -60,6 +60,7 @@ class RegisterService:
         self._read = read_sessions
         self._clock = clock
         self._this_company = ThisCompany(read_sessions)
+        self._last: tuple[SaleState, int] | None = None
 
     # -- reads -------------------------------------------------------------------------
 
@@ -448,7 +449,9 @@ class RegisterService:
             change(uow, state)
             totals = save(session, state, now)
             view = to_view(session, state, totals)
+            version = state.row.version
             uow.commit()
+        self._last = (state, version)
         return view
 
     def _open_state(
@@ -463,7 +466,28 @@ class RegisterService:
             raise SaleError("That sale is on hold; resume it first.")
         if sale.device_id != actor.device_id and sale.held_at is None:
             raise SaleError("That sale is open on another register.")
-        return load(session, sale)
+        return self._recall(sale) or load(session, sale)
+
+    def _recall(self, sale: Sale) -> SaleState | None:
+        """The sale as this service last saved it, if nothing has changed it since.
+
+        Completing follows a payment within seconds; reusing what that write saved (checked
+        by the row's version, which every save advances) spares re-reading the lines.
+        """
+        if self._last is None:
+            return None
+        cached, version = self._last
+        if cached.row.id != sale.id or version != sale.version:
+            return None
+        return SaleState(
+            row=sale,
+            lines=list(cached.lines),
+            tenders=list(cached.tenders),
+            tender_users=dict(cached.tender_users),
+            tax_exempt=cached.tax_exempt,
+            rates=cached.rates,
+            stored=cached.stored,
+        )
 
     def _owned(self, session: Session, sale_id: uuid.UUID) -> Sale:
         company_id = self._this_company()[0]

@@ -299,6 +299,10 @@ def check_discount_approvals(
     A discount within the limit when it was given can go over it later (an amount off
     stays put while the quantity drops), so completion checks again.
     """
+    sale = state.row
+    discounted = any(line.discount or line.price is not None for line in state.lines)
+    if not discounted and sale.discount_kind is None:
+        return
     limit = discount_limit(session, actor)
     totals = state.totals()
     for index, (line, amounts) in enumerate(zip(state.lines, totals.lines, strict=True)):
@@ -310,7 +314,6 @@ def check_discount_approvals(
         if unapproved and over_limit(own, list_total, limit):
             manager = require(actor, Permission.DISCOUNT_OVER_THRESHOLD, approval)
             state.lines[index] = replace(line, discount_approved_by=manager)
-    sale = state.row
     if (
         totals.sale_discount
         and sale.discount_approved_by_id is None

@@ -25,16 +25,17 @@ from core.sales.errors import SaleError
 from core.sales.numbers import format_receipt_number
 from core.sales.tenders import TenderKind, check_fully_paid
 from core.services import audit, outbox
-from core.services.counters import next_value
+from core.services.counters import next_values
 from core.services.guard import require
 from core.services.register_cart import check_discount_approvals, check_unit_sellable
 from core.services.register_returns import is_voided, refund_kinds, returned_quantities
 from core.services.register_rows import CompletedSale
 from core.services.sale_payload import sale_payload
 from core.services.sale_state import SaleState, save
-from core.services.stock_ledger import Posting, post_movement
+from core.services.stock_ledger import Posting, post_movements
 from core.staff.actor import Actor
 from core.staff.permissions import Permission
+from db.base import table
 from db.models import (
     Device,
     DiscountAudit,
@@ -71,17 +72,19 @@ def complete(
         raise SaleError("Add an item before completing the sale.")
     check_discount_approvals(session, state, actor, approval)
     _check_returns_still_open(session, state)
-    totals = save(session, state, now)
-    check_fully_paid(totals.total, state.tenders)
-    _check_refund_tenders(session, state, actor, approval)
-    credit = _store_credit_change(session, state)
-    _move_stock(session, state, actor, now)
-    sale.receipt_number = _next_receipt_number(session, actor)
-    sale.status = "completed"
-    sale.completed_at = now
-    sale.user_id = actor.user_id
-    sale.device_id = actor.device_id
-    sale.updated_at = now
+    # One UPDATE of the sale row at the end, not one per statement that autoflushes.
+    with session.no_autoflush:
+        totals = save(session, state, now)
+        check_fully_paid(totals.total, state.tenders)
+        _check_refund_tenders(session, state, actor, approval)
+        credit = _store_credit_change(session, state)
+        _move_stock(session, state, actor, now)
+        sale.receipt_number, event_sequence = _next_receipt_number(session, actor)
+        sale.status = "completed"
+        sale.completed_at = now
+        sale.user_id = actor.user_id
+        sale.device_id = actor.device_id
+        sale.updated_at = now
     session.flush()
     _write_discount_audit(session, state, totals, actor, now)
     if credit:
@@ -96,7 +99,8 @@ def complete(
         after={"receipt": sale.receipt_number, "kind": sale.kind, "total": totals.total},
         approved_by=sale.discount_approved_by_id,
     )
-    outbox.emit(uow, actor.device_id, "sale.completed", sale_payload(state, totals), now)
+    payload = sale_payload(state, totals)
+    outbox.emit(uow, actor.device_id, "sale.completed", payload, now, sequence=event_sequence)
     return CompletedSale(
         sale.id,
         sale.receipt_number,
@@ -158,27 +162,25 @@ def _store_credit_change(session: Session, state: SaleState) -> int:
 
 def _move_stock(session: Session, state: SaleState, actor: Actor, now: datetime) -> None:
     sale = state.row
+    postings = []
     for line in state.lines:
         if line.product_id is None:
             continue
         if line.unit_id is not None:
             _move_unit(session, actor, line)
-        kind = MovementKind.RETURN if line.is_return else MovementKind.SALE
-        post_movement(
-            session,
-            actor,
-            now,
+        postings.append(
             Posting(
                 actor.location_id,
                 line.product_id,
-                kind,
+                MovementKind.RETURN if line.is_return else MovementKind.SALE,
                 -line.quantity,
                 reference_type="sale",
                 reference_id=sale.id,
                 unit_id=line.unit_id,
                 unit_cost_minor=line.unit_cost,
-            ),
+            )
         )
+    post_movements(session, actor, now, postings)
 
 
 def _move_unit(session: Session, actor: Actor, line: CartLine) -> None:
@@ -195,11 +197,20 @@ def _move_unit(session: Session, actor: Actor, line: CartLine) -> None:
     unit.version += 1
 
 
-def _next_receipt_number(session: Session, actor: Actor) -> str:
-    prefix = session.scalar(select(Device.prefix).where(Device.id == actor.device_id))
+# A register's prefix never changes once it is set up, so it is read once per device.
+_PREFIXES: dict[uuid.UUID, str] = {}
+
+
+def _next_receipt_number(session: Session, actor: Actor) -> tuple[str, int]:
+    """The register's next receipt number, and its next outbox sequence with it."""
+    prefix = _PREFIXES.get(actor.device_id)
     if prefix is None:
-        raise SaleError("This register is not set up.")
-    return format_receipt_number(prefix, next_value(session, actor.device_id, "receipt"))
+        prefix = session.scalar(select(Device.prefix).where(Device.id == actor.device_id))
+        if prefix is None:
+            raise SaleError("This register is not set up.")
+        _PREFIXES[actor.device_id] = prefix
+    receipt, event = next_values(session, actor.device_id, "receipt", "outbox")
+    return format_receipt_number(prefix, receipt), event
 
 
 def _write_discount_audit(
@@ -242,7 +253,7 @@ def _write_discount_audit(
     for row in rows:
         row["id"] = new_id()
     if rows:
-        session.execute(insert(DiscountAudit), rows)
+        session.execute(insert(table(DiscountAudit)), rows)
 
 
 def _add_credit(
@@ -280,6 +291,7 @@ def void_completed(
     ).all()
     if any(returned_quantities(session, [line.id for line in lines]).values()):
         raise SaleError("Items on this sale were returned; return the rest instead of voiding.")
+    receipt_number, event_sequence = _next_receipt_number(session, actor)
     void = Sale(
         id=new_id(),
         company_id=original.company_id,
@@ -288,7 +300,7 @@ def void_completed(
         status="completed",
         kind="void",
         currency=original.currency,
-        receipt_number=_next_receipt_number(session, actor),
+        receipt_number=receipt_number,
         user_id=actor.user_id,
         customer_id=original.customer_id,
         tax_exempt_certificate=original.tax_exempt_certificate,
@@ -327,7 +339,7 @@ def void_completed(
         "reason": reason,
         "user_id": str(actor.user_id),
     }
-    outbox.emit(uow, actor.device_id, "sale.voided", payload, now)
+    outbox.emit(uow, actor.device_id, "sale.voided", payload, now, sequence=event_sequence)
     assert void.receipt_number is not None
     return CompletedSale(
         void.id,
@@ -386,7 +398,7 @@ def _reverse_lines(
         }
         for line in originals
     ]
-    session.execute(insert(SaleLine), line_rows)
+    session.execute(insert(table(SaleLine)), line_rows)
     tax_rows = [
         {
             "line_id": ids[t.line_id],
@@ -400,7 +412,8 @@ def _reverse_lines(
         for t in taxes
     ]
     if tax_rows:
-        session.execute(insert(SaleLineTax), tax_rows)
+        session.execute(insert(table(SaleLineTax)), tax_rows)
+    postings = []
     for line in originals:
         if line.product_id is None:
             continue
@@ -409,19 +422,20 @@ def _reverse_lines(
             assert unit is not None
             unit.status = (UnitStatus.AVAILABLE if line.quantity > 0 else UnitStatus.SOLD).value
             unit.version += 1
-        kind = MovementKind.RETURN if line.quantity > 0 else MovementKind.SALE
-        posting = Posting(
-            void.location_id,
-            line.product_id,
-            kind,
-            line.quantity,
-            reason="void",
-            reference_type="sale",
-            reference_id=void.id,
-            unit_id=line.unit_id,
-            unit_cost_minor=line.unit_cost_minor,
+        postings.append(
+            Posting(
+                void.location_id,
+                line.product_id,
+                MovementKind.RETURN if line.quantity > 0 else MovementKind.SALE,
+                line.quantity,
+                reason="void",
+                reference_type="sale",
+                reference_id=void.id,
+                unit_id=line.unit_id,
+                unit_cost_minor=line.unit_cost_minor,
+            )
         )
-        post_movement(session, actor, now, posting)
+    post_movements(session, actor, now, postings)
 
 
 def _reverse_tenders(

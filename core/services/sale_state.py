@@ -25,6 +25,7 @@ from core.sales.returns import ReturnAmounts
 from core.sales.tax import LineTax, TaxRate
 from core.sales.tenders import Tender, TenderKind, change_due
 from core.services.tax_rates import rates_for_location
+from db.base import table
 from db.models import CustomerAccount, Sale, SaleLine, SaleLineTax, SaleTender
 
 __all__ = ["SaleState", "load", "save"]
@@ -42,6 +43,8 @@ class SaleState:
     tender_users: dict[uuid.UUID, tuple[uuid.UUID, datetime]] = field(default_factory=dict)
     tax_exempt: bool = False
     rates: dict[str, list[TaxRate]] = field(default_factory=dict)
+    # The lines and taxes as loaded, so `save` can skip rewriting what did not change.
+    stored: tuple[object, ...] = ()
 
     @property
     def sale_discount(self) -> Discount | None:
@@ -74,10 +77,11 @@ def load(session: Session, sale: Sale) -> SaleState:
     lines = session.execute(
         select(_LINE).where(_LINE.c.sale_id == sale.id).order_by(_LINE.c.position)
     ).all()
-    returned_ids = [r.id for r in lines if r.original_line_id is not None]
+    returned_ids = {r.id for r in lines if r.original_line_id is not None}
     taxes: dict[uuid.UUID, list[LineTax]] = {}
-    if returned_ids:
-        for t in session.execute(select(_TAX).where(_TAX.c.line_id.in_(returned_ids))):
+    tax_rows = session.execute(select(_TAX).where(_TAX.c.sale_id == sale.id)).all() if lines else []
+    for t in tax_rows:
+        if t.line_id in returned_ids:
             # Stored negated on the returned line; the rules hold them positive.
             taxes.setdefault(t.line_id, []).append(
                 LineTax(t.tax_rate_id, t.name, t.rate_ppm, -t.taxable_minor, -t.tax_minor)
@@ -94,9 +98,21 @@ def load(session: Session, sale: Sale) -> SaleState:
         ],
         tender_users={t.id: (t.user_id, t.created_at) for t in tender_rows},
         rates=rates_for_location(session, sale.location_id),
+        stored=_rows_key([dict(r._mapping) for r in lines], [dict(t._mapping) for t in tax_rows]),
     )
     state.tax_exempt = _exempt(session, sale.customer_id)
     return state
+
+
+def _rows_key(
+    line_rows: list[dict[str, object]], tax_rows: list[dict[str, object]]
+) -> tuple[object, ...]:
+    """What is on disk for the lines, comparable with what `save` would write."""
+    taxes = sorted(tax_rows, key=lambda t: (str(t["line_id"]), str(t["tax_rate_id"])))
+    return (
+        tuple(tuple(sorted(row.items())) for row in line_rows),
+        tuple(tuple(sorted(row.items())) for row in taxes),
+    )
 
 
 def _exempt(session: Session, customer_id: uuid.UUID | None) -> bool:
@@ -145,8 +161,6 @@ def save(session: Session, state: SaleState, now: datetime) -> SaleTotals:
     """Recompute and rewrite the open sale; raises SaleError (nothing written) if impossible."""
     totals = state.totals()
     sale = state.row
-    session.execute(delete(SaleLineTax).where(SaleLineTax.sale_id == sale.id))
-    session.execute(delete(SaleLine).where(SaleLine.sale_id == sale.id))
     line_rows: list[dict[str, object]] = []
     tax_rows: list[dict[str, object]] = []
     for position, (line, amounts) in enumerate(zip(state.lines, totals.lines, strict=True)):
@@ -163,10 +177,16 @@ def save(session: Session, state: SaleState, now: datetime) -> SaleTotals:
             }
             for t in amounts.taxes
         )
-    if line_rows:
-        session.execute(insert(SaleLine), line_rows)
-    if tax_rows:
-        session.execute(insert(SaleLineTax), tax_rows)
+    key = _rows_key(line_rows, tax_rows)
+    if key != state.stored:
+        # Unchanged lines (completing right after the last payment) are not rewritten.
+        session.execute(delete(SaleLineTax).where(SaleLineTax.sale_id == sale.id))
+        session.execute(delete(SaleLine).where(SaleLine.sale_id == sale.id))
+        if line_rows:
+            session.execute(insert(table(SaleLine)), line_rows)
+        if tax_rows:
+            session.execute(insert(table(SaleLineTax)), tax_rows)
+        state.stored = key
     sale.subtotal_minor = totals.subtotal
     sale.discount_minor = totals.discount
     sale.tax_minor = totals.tax
@@ -175,7 +195,6 @@ def save(session: Session, state: SaleState, now: datetime) -> SaleTotals:
     sale.kind = _kind(state.lines)
     sale.updated_at = now
     sale.version += 1
-    session.flush()
     return totals
 
 

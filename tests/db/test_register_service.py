@@ -452,6 +452,12 @@ def test_a_completed_sale_is_voided_the_same_day_with_a_manager(till: Till) -> N
         till.register.void_completed(till.cashier, done.sale_id, "again", approval)
     [entry] = till.audit("sale.voided")
     assert entry.approved_by_id == till.manager.user_id
+    with till.store.read_sessions() as session:
+        events = session.execute(
+            select(OutboxEvent.sequence, OutboxEvent.type).order_by(OutboxEvent.sequence)
+        ).all()
+    # One gapless sequence for the register's events, whatever took the numbers.
+    assert [tuple(e) for e in events] == [(1, "sale.completed"), (2, "sale.voided")]
     with pytest.raises(SaleError, match="was voided"):
         till.register.add_return(till.cashier, receipt_line(till, "R1-000001"), 1)
 
