@@ -4,6 +4,20 @@ Case modules import only the standard library and `bench` at module level, so `l
 the app's own modules are imported inside the benchmark functions.
 """
 
-from bench.cases import catalog_import, catalog_search, register, startup, store_open
+from bench.cases import (
+    catalog_import,
+    catalog_search,
+    register,
+    register_ui,
+    startup,
+    store_open,
+)
 
-__all__ = ["catalog_import", "catalog_search", "register", "startup", "store_open"]
+__all__ = [
+    "catalog_import",
+    "catalog_search",
+    "register",
+    "register_ui",
+    "startup",
+    "store_open",
+]

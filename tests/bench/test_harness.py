@@ -170,6 +170,7 @@ def test_list_shows_every_real_benchmark_with_its_description() -> None:
         "catalog.import_100k",
         "register.scan_to_cart_core",
         "register.complete_cash_sale",
+        "register.scan_to_paint",
     } <= set(names)
     assert all(len(line.split(maxsplit=1)) == 2 for line in lines)
 
