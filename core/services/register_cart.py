@@ -38,6 +38,8 @@ __all__ = [
     "add_product",
     "attach_customer",
     "check_discount_approvals",
+    "live_product",
+    "product_line",
     "remove_line",
     "set_line_discount",
     "set_price",
@@ -86,13 +88,10 @@ def add_product(
     check_line_quantity(quantity)
     if len(state.lines) >= MAX_LINES:
         raise SaleError(f"A sale can have at most {MAX_LINES} lines; complete this one first.")
-    product = session.get(Product, product_id)
-    if product is None or product.company_id != actor.company_id or product.deleted_at:
-        raise SaleError("That product is no longer in the catalog.")
+    product = live_product(session, actor, product_id)
     if not product.active:
         raise SaleError(f"{product.name} ({product.sku}) is inactive and cannot be sold.")
-    serial = ""
-    cost = product.cost_minor
+    unit = None
     if product.is_serialized:
         if unit_id is None:
             raise UnitNeededError(
@@ -101,14 +100,27 @@ def add_product(
         if quantity != 1:
             raise SaleError("A serialized item is sold one unit at a time.")
         unit = _sellable_unit(session, state, actor, product, unit_id)
-        serial, cost = unit.serial_number, unit.cost_minor
     elif unit_id is not None:
         raise SaleError(f"{product.name} is not serialized.")
     else:
         merged = _merge_into_existing(state, product.id, quantity)
         if merged is not None:
             return merged
-    line = CartLine(
+    line = product_line(product, quantity, unit)
+    state.lines.append(line)
+    return line.line_id
+
+
+def live_product(session: Session, actor: Actor, product_id: uuid.UUID) -> Product:
+    product = session.get(Product, product_id)
+    if product is None or product.company_id != actor.company_id or product.deleted_at:
+        raise SaleError("That product is no longer in the catalog.")
+    return product
+
+
+def product_line(product: Product, quantity: int, unit: InventoryUnit | None) -> CartLine:
+    """A new line for `product` at today's price (negative quantity: taken back)."""
+    return CartLine(
         line_id=new_id(),
         product_id=product.id,
         sku=product.sku,
@@ -116,12 +128,10 @@ def add_product(
         tax_class=product.tax_class,
         quantity=quantity,
         list_price=product.price_minor,
-        unit_id=unit_id,
-        serial=serial,
-        unit_cost=cost,
+        unit_id=None if unit is None else unit.id,
+        serial="" if unit is None else unit.serial_number,
+        unit_cost=product.cost_minor if unit is None else unit.cost_minor,
     )
-    state.lines.append(line)
-    return line.line_id
 
 
 def _merge_into_existing(

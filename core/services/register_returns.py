@@ -24,6 +24,7 @@ from core.sales.returns import SoldLine, return_amounts
 from core.sales.tax import LineTax
 from core.sales.tenders import TenderKind
 from core.services.guard import require
+from core.services.register_cart import live_product, product_line
 from core.services.register_rows import ReturnableLine, ReturnableSale
 from core.services.sale_state import SaleState
 from core.staff.actor import Actor
@@ -31,7 +32,6 @@ from core.staff.permissions import Permission
 from db.models import (
     CustomerAccount,
     InventoryUnit,
-    Product,
     Sale,
     SaleLine,
     SaleLineTax,
@@ -161,15 +161,11 @@ def add_return(
     sold, line, original = _sold_line(session, actor, original_line_id)
     pending = sum(-x.quantity for x in state.lines if x.original_line_id == line.id)
     amounts = return_amounts(sold, quantity, pending)
-    if (
-        original.tax_exempt_certificate
-        and not state.row.tax_exempt_certificate
-        and state.row.customer_id is None
-    ):
+    if state.row.customer_id is None and original.customer_id is not None:
+        # The refund goes to the customer who bought it (store credit needs an account).
+        state.row.customer_id = original.customer_id
         state.row.tax_exempt_certificate = original.tax_exempt_certificate
         state.tax_exempt = bool(original.tax_exempt_certificate)
-    if state.row.customer_id is None and original.customer_id is not None:
-        state.row.customer_id = original.customer_id
     returned = CartLine(
         line_id=new_id(),
         product_id=line.product_id,
@@ -199,11 +195,8 @@ def add_unreceipted_return(
 ) -> uuid.UUID:
     require(actor, Permission.REFUND, approval)
     check_line_quantity(quantity)
-    product = session.get(Product, product_id)
-    if product is None or product.company_id != actor.company_id or product.deleted_at:
-        raise SaleError("That product is no longer in the catalog.")
-    serial = ""
-    cost = product.cost_minor
+    product = live_product(session, actor, product_id)
+    unit = None
     if product.is_serialized:
         if unit_id is None or quantity != 1:
             raise SaleError(f"{product.name} is serialized: return one unit, by its serial number.")
@@ -214,21 +207,9 @@ def add_unreceipted_return(
             raise SaleError(f"S/N {unit.serial_number} was not sold, so it cannot be returned.")
         if any(x.unit_id == unit.id and x.is_return for x in state.lines):
             raise SaleError(f"S/N {unit.serial_number} is already on this return.")
-        serial, cost = unit.serial_number, unit.cost_minor
     elif unit_id is not None:
         raise SaleError(f"{product.name} is not serialized.")
-    line = CartLine(
-        line_id=new_id(),
-        product_id=product.id,
-        sku=product.sku,
-        name=product.name,
-        tax_class=product.tax_class,
-        quantity=-quantity,
-        list_price=product.price_minor,
-        unit_id=unit_id,
-        serial=serial,
-        unit_cost=cost,
-    )
+    line = product_line(product, -quantity, unit)
     state.lines.append(line)
     return line.line_id
 
