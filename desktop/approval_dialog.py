@@ -46,6 +46,10 @@ class ApprovalDialog(QDialog):
             keys.addWidget(key, index // 3, index % 3 if index < 9 else 1)
         self.ok = button("Approve", "primary")
         cancel = button("Cancel (Esc)")
+        # Enter in the PIN box must approve: without this, Qt makes the first button in the
+        # focus chain (Cancel) the default, and the Enter the box passes on presses it.
+        self.ok.setDefault(True)
+        cancel.setAutoDefault(False)
         row = QHBoxLayout()
         row.addWidget(cancel)
         row.addWidget(self.ok)

@@ -20,6 +20,7 @@ from core.services.demo_store import create_demo_store
 from core.services.exporting import ExportService
 from core.services.identity import ThisDevice, load_this_device
 from core.services.importing import ImportService
+from core.services.register import RegisterService
 from core.services.setup import StoreSetup, create_store
 from core.services.staff import StaffService
 from core.services.stock import StockService
@@ -49,6 +50,7 @@ class Services:
     approvals: ApprovalService
     imports: ImportService
     exports: ExportService
+    register: RegisterService
 
 
 @dataclass
@@ -79,6 +81,7 @@ class AppContext:
             approvals=ApprovalService(write, read, clock, hasher),
             imports=ImportService(write, read, clock),
             exports=ExportService(write, read, clock),
+            register=RegisterService(write, read, clock),
         )
 
 

@@ -27,6 +27,8 @@ class Palette:
     success: str
     nav: str
     nav_text: str
+    returned: str  # a returned line on the register: text
+    returned_fill: str  # … and background
 
 
 PALETTES = {
@@ -42,6 +44,8 @@ PALETTES = {
         success="#1e7a3c",
         nav="#1f2a44",
         nav_text="#e8ecf4",
+        returned="#8a4500",
+        returned_fill="#fff1dc",
     ),
     ThemeName.DARK: Palette(
         window="#15181d",
@@ -55,11 +59,19 @@ PALETTES = {
         success="#7ddc9a",
         nav="#0d1016",
         nav_text="#dfe6f0",
+        returned="#ffc070",
+        returned_fill="#3a2a12",
     ),
 }
 
 BASE_POINT_SIZE = 13
 TOUCH_HEIGHT = 48
+_applied = [PALETTES[ThemeName.LIGHT]]
+
+
+def current_palette() -> Palette:
+    """The palette applied last: for colours a model paints itself (returned lines)."""
+    return _applied[-1]
 
 
 def stylesheet(p: Palette) -> str:
@@ -101,11 +113,46 @@ def stylesheet(p: Palette) -> str:
     QStatusBar QLabel {{ padding: 2px 10px; font-size: 11pt; }}
     QLabel[health="ok"] {{ color: {p.success}; }}
     QLabel[health="warn"] {{ color: {p.danger}; }}
+    QLabel[role="ok"] {{ color: {p.success}; font-weight: 600; }}
+    QLabel[role="total"] {{ font-size: 40pt; font-weight: 700; }}
+    QLabel[role="huge"] {{ font-size: 56pt; font-weight: 700; color: {p.success}; }}
+    QLabel[role="figure"] {{ font-size: 14pt; }}
+    QLabel[role="strong"] {{ font-size: 16pt; font-weight: 600; }}
+    QLabel[role="chip"] {{ background: {p.accent}; color: {p.accent_text}; border-radius: 6px;
+        padding: 6px 12px; font-size: 14pt; font-weight: 600; }}
+    QFrame[role="card"] QLabel[role="chip"] {{ background: {p.accent}; }}
+    QLineEdit[role="scan"] {{ font-size: 20pt; min-height: 40px; padding: 10px 14px; }}
+    QLineEdit[role="amount"] {{ font-size: 26pt; min-height: 48px; padding: 8px 14px; }}
+    QPushButton[role="pay"] {{ background: {p.success}; color: {p.accent_text}; border: none;
+        min-height: 76px; font-size: 20pt; font-weight: 700; }}
+    QPushButton[role="pay"]:disabled {{ background: {p.border}; color: {p.muted}; }}
+    QPushButton[role="cash"] {{ min-height: 52px; font-size: 14pt; font-weight: 600;
+        padding: 4px 8px; }}
+    QPushButton[role="tender"] {{ min-height: 60px; font-size: 15pt; font-weight: 600;
+        padding: 4px 12px; }}
+    QPushButton[role="tender"][primary="true"] {{ background: {p.accent};
+        color: {p.accent_text}; border: none; }}
+    QPushButton[role="linekey"] {{ min-height: 44px; font-size: 12pt; padding: 2px 8px;
+        min-width: 44px; }}
+    QPushButton[role="sidekey"] {{ padding: 4px 8px; min-height: 40px; }}
+    QWidget#register[compact="true"] QPushButton[role="sidekey"] {{ font-size: 11pt;
+        padding: 2px 6px; min-height: 38px; }}
+    QWidget#register[compact="true"] QPushButton[role="linekey"] {{ font-size: 11pt;
+        padding: 2px 4px; }}
+    QWidget#register[compact="true"] QLabel[role="total"] {{ font-size: 28pt; }}
+    QWidget#register[compact="true"] QLabel[role="figure"] {{ font-size: 12pt; }}
+    QWidget#register[compact="true"] QPushButton[role="pay"] {{ font-size: 17pt;
+        min-height: 60px; }}
+    QTableView[role="cart"] {{ font-size: 13pt; }}
+    QTableView[role="cart"] QHeaderView::section {{ font-size: 11pt; padding: 6px 8px;
+        background: {p.surface}; color: {p.muted}; border: none;
+        border-bottom: 1px solid {p.border}; }}
     """
 
 
 def apply_theme(app: QApplication, name: ThemeName) -> None:
     p = PALETTES[name]
+    _applied[:] = [p]
     font = QFont(app.font())
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)

@@ -31,6 +31,8 @@ from desktop.home import HomePage
 from desktop.inventory.page import InventoryPage
 from desktop.login import LoginPage
 from desktop.operations import Operations, plain_message
+from desktop.register.page import RegisterPage
+from desktop.register.till import Till
 from desktop.settings_page import SettingsPage
 from desktop.setup_page import SetupPage
 from desktop.shell import Area, Shell
@@ -41,7 +43,8 @@ from desktop.theme import ThemeName, apply_theme
 from desktop.widgets import label, shortcut
 
 THEME_KEY = "theme"
-USERS_AREA = 3
+USERS_AREA = 4
+RECEIPTS_FOLDER = "receipts"
 
 
 class MainWindow(QMainWindow):
@@ -97,8 +100,22 @@ class MainWindow(QMainWindow):
             lambda: self._services().exports,
         )
         self.users = UsersPage(self.ops, lambda: self._services().staff)
+        self.register = RegisterPage(
+            Till(
+                runner=self.runner,
+                ops=self.ops,
+                register=lambda: self._services().register,
+                catalog=lambda: self._services().catalog,
+                customers=lambda: self._services().customers,
+                location_id=lambda: self._device().location_id,
+                currency=lambda: self._device().currency,
+                timezone=lambda: self._device().timezone,
+                receipts_dir=lambda: self._context().store.data_dir / RECEIPTS_FOLDER,
+            )
+        )
         self.shell = Shell(
             [
+                Area("Register", self.register),
                 Area("Home", self.home),
                 Area("Inventory", self.inventory),
                 Area("Customers", self.customers),
@@ -219,8 +236,8 @@ class MainWindow(QMainWindow):
                 f"Database schema: {self._context().store.schema.current}",
             ]
         )
-        self.shell.show_area(0)
         self.pages.setCurrentWidget(self.shell)
+        self.shell.show_area(0)  # the register, once the shell is on screen to take the focus
         context = self._context()
         self.runner.run_db(
             lambda: store_overview(context.store.read_sessions, device.company_id),

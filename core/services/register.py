@@ -30,7 +30,12 @@ from core.services.catalog_reads import lookup
 from core.services.company_rows import ThisCompany, company_currency
 from core.services.guard import require
 from core.services.register_cart import NotInCatalogError, UnitNeededError
-from core.services.register_complete import complete, store_credit_balance, void_completed
+from core.services.register_complete import (
+    CASH_REFUND_APPROVED,
+    complete,
+    store_credit_balance,
+    void_completed,
+)
 from core.services.register_queries import held_sales, recent_sales, to_view
 from core.services.register_rows import (
     CompletedSale,
@@ -280,7 +285,20 @@ class RegisterService:
             totals = state.totals()
             check_tender(totals.total, state.tenders, kind, value)
             if value < 0:
-                self._check_payout(uow.session, state, actor, kind, approval)
+                manager = self._check_payout(uow.session, state, actor, kind, approval)
+                if manager is not None:
+                    # Recorded, so completing the sale does not ask the manager again.
+                    audit.record(
+                        uow,
+                        actor,
+                        self._clock.now(),
+                        CASH_REFUND_APPROVED,
+                        "sale",
+                        state.row.id,
+                        after={"amount": -value},
+                        reason="refund without a receipt",
+                        approved_by=manager,
+                    )
                 if kind is TenderKind.CARD:
                     self._check_card_refund(uow.session, state, value)
             if kind is TenderKind.STORE_CREDIT:
@@ -509,7 +527,8 @@ class RegisterService:
         actor: Actor,
         kind: TenderKind,
         approval: object | None,
-    ) -> None:
+    ) -> uuid.UUID | None:
+        """The manager who approved cash back without a receipt, when one had to."""
         kinds, loose = register_returns.refund_kinds(session, state)
         if kind not in kinds:
             raise SaleError(
@@ -517,7 +536,8 @@ class RegisterService:
                 "sale was paid, or as store credit."
             )
         if loose and kind is TenderKind.CASH:
-            require(actor, Permission.REFUND_WITHOUT_RECEIPT, approval)
+            return require(actor, Permission.REFUND_WITHOUT_RECEIPT, approval)
+        return None
 
     @staticmethod
     def _check_card_refund(session: Session, state: SaleState, value: int) -> None:

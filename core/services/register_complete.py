@@ -37,6 +37,7 @@ from core.staff.actor import Actor
 from core.staff.permissions import Permission
 from db.base import table
 from db.models import (
+    AuditEntry,
     Device,
     DiscountAudit,
     InventoryUnit,
@@ -49,7 +50,9 @@ from db.models import (
 )
 from db.uow import SqlUnitOfWork
 
-__all__ = ["complete", "store_credit_balance", "void_completed"]
+__all__ = ["CASH_REFUND_APPROVED", "complete", "store_credit_balance", "void_completed"]
+
+CASH_REFUND_APPROVED = "sale.cash_refund_approved"
 
 
 def store_credit_balance(session: Session, account_id: uuid.UUID) -> int:
@@ -143,8 +146,23 @@ def _check_refund_tenders(
                 f"This refund cannot go back as {tender.kind.label.lower()}: "
                 "refund the way the sale was paid, or as store credit."
             )
-        if loose and tender.kind is TenderKind.CASH:
+        if loose and tender.kind is TenderKind.CASH and not _cash_refund_approved(session, state):
             require(actor, Permission.REFUND_WITHOUT_RECEIPT, approval)
+
+
+def _cash_refund_approved(session: Session, state: SaleState) -> bool:
+    """A manager approved cash back on this sale when the payout was added."""
+    found = session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.entity_type == "sale",
+            AuditEntry.entity_id == state.row.id,
+            AuditEntry.action == CASH_REFUND_APPROVED,
+            AuditEntry.approved_by_id.is_not(None),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _store_credit_change(session: Session, state: SaleState) -> int:

@@ -39,7 +39,7 @@ def test_ctrl_digit_moves_between_areas(qtbot: QtBot, open_window: Opener, demo_
     window = open_window(demo_dir)
     sign_in(qtbot, window, "morgan")
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.shell.stack.currentWidget() is window.inventory
 
 
@@ -67,7 +67,7 @@ def test_scanning_a_barcode_into_the_search_box_opens_the_product(
 ) -> None:
     window = open_window(demo_dir)
     sign_in(qtbot, window, "jamie")
-    window.shell.show_area(1)
+    window.shell.show_area(2)
     page = window.inventory
     detail = window.context.services.catalog.product_detail(*_ids(window))
     code = detail.barcodes[0].code
@@ -87,7 +87,7 @@ def test_manager_receives_stock_and_history_explains_it(
 ) -> None:
     window = open_window(demo_dir)
     sign_in(qtbot, window, "morgan")
-    window.shell.show_area(1)
+    window.shell.show_area(2)
     product_id, sku = first_product(window)
     stock = window.context.services.stock
     before = stock.on_hand(product_id, window._device().location_id)
@@ -169,12 +169,12 @@ def test_cancelled_approval_changes_nothing(
 def test_cashier_does_not_see_users(qtbot: QtBot, open_window: Opener, demo_dir: Path) -> None:
     window = open_window(demo_dir)
     sign_in(qtbot, window, "jamie")
-    assert window.shell.buttons[3].isHidden()
-    window.shell.show_area(3)
+    assert window.shell.buttons[4].isHidden()
+    window.shell.show_area(4)
     assert window.shell.stack.currentWidget() is not window.users
     window._lock()
     sign_in(qtbot, window, "alex")
-    assert not window.shell.buttons[3].isHidden()
+    assert not window.shell.buttons[4].isHidden()
 
 
 def test_customer_found_by_phone_and_duplicate_warned(
@@ -182,7 +182,7 @@ def test_customer_found_by_phone_and_duplicate_warned(
 ) -> None:
     window = open_window(demo_dir)
     sign_in(qtbot, window, "jamie")
-    window.shell.show_area(2)
+    window.shell.show_area(3)
     page = window.customers
     qtbot.keyClicks(page.search.box, "312.555.0001")
     qtbot.waitUntil(lambda: page.search.model.rowCount() >= 1, timeout=5_000)
@@ -300,7 +300,7 @@ def test_units_are_added_and_retired_and_stock_transferred(
 def test_member_removed_from_an_account(qtbot: QtBot, open_window: Opener, demo_dir: Path) -> None:
     window = open_window(demo_dir)
     sign_in(qtbot, window, "jamie")
-    window.shell.show_area(2)
+    window.shell.show_area(3)
     page = window.customers
     account = window.context.services.customers.search("A000001")[0]
     page.show_customer(account.id)

@@ -1,0 +1,1 @@
+"""The register: ringing up sales and returns, taking payment, receipts."""
