@@ -34,7 +34,7 @@ def read_text(session: Session, company_id: uuid.UUID, key: str, default: str) -
 
 
 def write(
-    session: Session, company_id: uuid.UUID, key: str, value: int | str, at: datetime
+    session: Session, company_id: uuid.UUID, key: str, value: int | str | list[int], at: datetime
 ) -> None:
     session.merge(
         CompanySetting(company_id=company_id, key=key, value=json.dumps(value), updated_at=at)

@@ -18,9 +18,12 @@ from core.catalog.barcodes import Symbology, with_check_digit
 from core.clock import Clock
 from core.ids import new_id
 from core.services.credentials import CredentialHasher
+from core.services.drawer import open_drawer
 from core.services.identity import ThisDevice
 from core.services.setup import NewUser, StoreSetup, add_user, create_store
 from core.services.tax_rates import add_rate
+from core.staff.actor import Actor
+from core.staff.permissions import effective_permissions
 from core.staff.roles import Role
 from db.models import (
     Category,
@@ -54,6 +57,8 @@ DEMO_STAFF = (
     DemoUser("sam", "Sam Okafor", Role.TECHNICIAN, "5555"),
 )
 DEMO_USERS = (DEMO_ADMIN, *DEMO_STAFF)
+# $200.00: two $20s, six $10s, eight $5s, forty-two $1s, and rolls of coins.
+DEMO_FLOAT = {2000: 2, 1000: 6, 500: 8, 100: 42, 25: 40, 10: 50, 5: 40, 1: 100}
 
 # (category, brands, kinds, price range in dollars, serialized)
 _LINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, int], bool], ...] = (
@@ -266,9 +271,26 @@ def create_demo_store(
             add_rate(
                 uow.session, device.company_id, device.location_id, tax_class, name, rate_ppm, now
             )
+        user_ids = {}
         for user in DEMO_STAFF:
             new = NewUser(user.username, user.display_name, user.role, DEMO_PASSWORD, user.pin)
-            add_user(uow, clock, hasher, device.company_id, device.location_id, new)
+            user_ids[user.username] = add_user(
+                uow, clock, hasher, device.company_id, device.location_id, new
+            )
+        uow.commit()
+    with uow_factory() as uow:
+        # The morning float is in the drawer, so the demo can take cash at once.
+        opener = DEMO_STAFF[0]
+        actor = Actor(
+            user_ids[opener.username],
+            opener.display_name,
+            opener.role,
+            effective_permissions(opener.role),
+            device.company_id,
+            device.location_id,
+            device.device_id,
+        )
+        open_drawer(uow, actor, now, DEMO_FLOAT)
         uow.commit()
     category_ids, supplier_ids = _add_categories_and_suppliers(uow_factory, device, now)
     for batch in _chunks(

@@ -2,7 +2,8 @@
 
 Completing writes, in the caller's transaction: the recomputed lines, the receipt number
 (the register's next, from `device_counter`), stock movements or unit status changes,
-store-credit entries, the discount audit, an audit row and the outbox event. Either all of
+store-credit entries, the journal entry, the discount audit, an audit row and the outbox
+event. Cash needs an open drawer session on the register; the sale records it. Either all of
 it commits or none of it does, so after a crash the sale is wholly there or wholly open,
 and the receipt number was taken only if the sale was.
 """
@@ -24,12 +25,13 @@ from core.sales.cart import CartLine, SaleTotals
 from core.sales.errors import SaleError
 from core.sales.numbers import format_receipt_number
 from core.sales.tenders import TenderKind, check_fully_paid
-from core.services import audit, outbox
+from core.services import audit, journal, outbox
 from core.services.counters import next_values
 from core.services.guard import require
 from core.services.register_cart import check_discount_approvals, check_unit_sellable
 from core.services.register_returns import is_voided, refund_kinds, returned_quantities
 from core.services.register_rows import CompletedSale
+from core.services.sale_ledger import cash_moved, post_sale, post_void, require_drawer
 from core.services.sale_payload import sale_payload
 from core.services.sale_state import SaleState, save
 from core.services.stock_ledger import Posting, post_movements
@@ -82,13 +84,17 @@ def complete(
         _check_refund_tenders(session, state, actor, approval)
         credit = _store_credit_change(session, state)
         _move_stock(session, state, actor, now)
-        sale.receipt_number, event_sequence = _next_receipt_number(session, actor)
+        cash = cash_moved(state.tenders, sale.change_minor) != 0
+        sale.drawer_session_id = require_drawer(session, actor.device_id, cash)
+        sale.receipt_number, sale.receipt_seq, event_sequence = _next_receipt_number(session, actor)
+        sale.business_date = journal.business_date(session, actor.location_id, now)
         sale.status = "completed"
         sale.completed_at = now
         sale.user_id = actor.user_id
         sale.device_id = actor.device_id
         sale.updated_at = now
     session.flush()
+    post_sale(session, actor, now, state, totals, sale.business_date)
     _write_discount_audit(session, state, totals, actor, now)
     if credit:
         _add_credit(session, actor, sale, credit, now, "store credit on sale")
@@ -219,8 +225,8 @@ def _move_unit(session: Session, actor: Actor, line: CartLine) -> None:
 _PREFIXES: dict[uuid.UUID, str] = {}
 
 
-def _next_receipt_number(session: Session, actor: Actor) -> tuple[str, int]:
-    """The register's next receipt number, and its next outbox sequence with it."""
+def _next_receipt_number(session: Session, actor: Actor) -> tuple[str, int, int]:
+    """The register's next receipt number (text and number), and its next outbox sequence."""
     prefix = _PREFIXES.get(actor.device_id)
     if prefix is None:
         prefix = session.scalar(select(Device.prefix).where(Device.id == actor.device_id))
@@ -228,7 +234,7 @@ def _next_receipt_number(session: Session, actor: Actor) -> tuple[str, int]:
             raise SaleError("This register is not set up.")
         _PREFIXES[actor.device_id] = prefix
     receipt, event = next_values(session, actor.device_id, "receipt", "outbox")
-    return format_receipt_number(prefix, receipt), event
+    return format_receipt_number(prefix, receipt), receipt, event
 
 
 def _write_discount_audit(
@@ -309,7 +315,15 @@ def void_completed(
     ).all()
     if any(returned_quantities(session, [line.id for line in lines]).values()):
         raise SaleError("Items on this sale were returned; return the rest instead of voiding.")
-    receipt_number, event_sequence = _next_receipt_number(session, actor)
+    receipt_number, receipt_seq, event_sequence = _next_receipt_number(session, actor)
+    day = journal.business_date(session, actor.location_id, now)
+    # The cash goes back out of this register's drawer, which must be open.
+    cash = session.scalar(
+        select(func.coalesce(func.sum(SaleTender.amount_minor), 0)).where(
+            SaleTender.sale_id == original.id, SaleTender.kind == TenderKind.CASH.value
+        )
+    )
+    drawer = require_drawer(session, actor.device_id, (cash or 0) - original.change_minor != 0)
     void = Sale(
         id=new_id(),
         company_id=original.company_id,
@@ -328,6 +342,9 @@ def void_completed(
         total_minor=-original.total_minor,
         change_minor=0,
         completed_at=now,
+        receipt_seq=receipt_seq,
+        business_date=day,
+        drawer_session_id=drawer,
         void_reason=reason,
         reverses_sale_id=original.id,
         approved_by_id=approved_by,
@@ -338,6 +355,7 @@ def void_completed(
     session.flush()
     _reverse_lines(session, actor, void, lines, now)
     _reverse_tenders(session, actor, original, void, now)
+    post_void(session, actor, now, original, void, day)
     audit.record(
         uow,
         actor,

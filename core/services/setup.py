@@ -17,6 +17,7 @@ from core.sales.errors import SaleError
 from core.sales.tax import parse_rate
 from core.services.credentials import CredentialHasher
 from core.services.identity import ThisDevice, load_this_device
+from core.services.journal import seed_chart
 from core.services.tax_rates import add_rate
 from core.staff.credentials import check_new_password, check_new_pin, check_username, username_key
 from core.staff.roles import Role
@@ -122,6 +123,7 @@ def create_store(
             setup.admin_pin,
         )
         add_user(uow, clock, hasher, company.id, location.id, admin)
+        seed_chart(uow.session, company.id, now)
         if tax_ppm:
             add_rate(uow.session, company.id, location.id, "standard", "Sales tax", tax_ppm, now)
         uow.commit()

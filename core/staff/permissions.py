@@ -18,6 +18,7 @@ class Permission(StrEnum):
     NO_SALE = "no_sale"
     PAY_OUT = "pay_out"
     CLOSE_DRAWER = "close_drawer"
+    SIGN_OFF_OVER_SHORT = "sign_off_over_short"
     EDIT_PRODUCTS = "edit_products"
     ADJUST_STOCK = "adjust_stock"
     RECEIVE_STOCK = "receive_stock"
@@ -40,6 +41,7 @@ _LABELS = {
     Permission.NO_SALE: "open the drawer without a sale",
     Permission.PAY_OUT: "pay out cash",
     Permission.CLOSE_DRAWER: "close a drawer",
+    Permission.SIGN_OFF_OVER_SHORT: "sign off a drawer difference over the limit",
     Permission.EDIT_PRODUCTS: "edit products and prices",
     Permission.ADJUST_STOCK: "adjust or count stock",
     Permission.RECEIVE_STOCK: "receive stock",

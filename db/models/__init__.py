@@ -3,6 +3,7 @@
 from db.models.audit import AuditEntry, UserPermission
 from db.models.catalog import Category, Product, ProductBarcode, Supplier
 from db.models.customers import CustomerAccount, CustomerMember
+from db.models.drawer import DrawerEvent, DrawerSession, ZReport
 from db.models.inventory import (
     InventoryUnit,
     StockCount,
@@ -10,6 +11,13 @@ from db.models.inventory import (
     StockLevel,
     StockMovement,
     StockReceipt,
+)
+from db.models.ledger import (
+    JournalEntry,
+    JournalExport,
+    JournalExportEntry,
+    JournalLine,
+    LedgerAccount,
 )
 from db.models.local import DeviceIdentity, LocalSetting
 from db.models.org import Company, Device, Location
@@ -38,7 +46,14 @@ __all__ = [
     "DeviceCounter",
     "DeviceIdentity",
     "DiscountAudit",
+    "DrawerEvent",
+    "DrawerSession",
     "InventoryUnit",
+    "JournalEntry",
+    "JournalExport",
+    "JournalExportEntry",
+    "JournalLine",
+    "LedgerAccount",
     "LocalSetting",
     "Location",
     "OutboxEvent",
@@ -58,4 +73,5 @@ __all__ = [
     "TaxRate",
     "User",
     "UserPermission",
+    "ZReport",
 ]

@@ -10,7 +10,7 @@ Amounts are signed minor units: negative on returned lines and on money paid bac
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,6 +80,8 @@ class Sale(IdMixin, TimestampMixin, LegacyMixin, Base):
         Index("ix_sale_device_status", "device_id", "status"),
         Index("ix_sale_company_completed", "company_id", "completed_at"),
         Index("ix_sale_customer", "customer_id", "completed_at"),
+        Index("ix_sale_device_receipt_seq", "device_id", "receipt_seq"),
+        Index("ix_sale_company_business_date", "company_id", "business_date"),
     )
 
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id"))
@@ -109,6 +111,12 @@ class Sale(IdMixin, TimestampMixin, LegacyMixin, Base):
     held_at: Mapped[datetime | None]
     held_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("app_user.id"))
     completed_at: Mapped[datetime | None]
+    # Set on completion: the number part of the receipt (a Z report covers a range of them),
+    # the store's local date, and the drawer session that took its cash (a plain id, no
+    # foreign key, so the column could be added without rebuilding the guarded table).
+    receipt_seq: Mapped[int | None]
+    business_date: Mapped[date | None]
+    drawer_session_id: Mapped[uuid.UUID | None]
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str] = mapped_column(String(200), default="")
     # A same-day void of a completed sale is a new completed sale of kind 'void' pointing back.

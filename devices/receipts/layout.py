@@ -1,7 +1,8 @@
 """What a receipt says, row by row, before any font, width or page is involved.
 
 `receipt_items` turns a `ReceiptDocument` into rows (a label on the left, an amount on the
-right), rules, a banner and a barcode; a renderer measures, wraps and draws them. Amounts that
+right), rules, a banner and a barcode; `report_items` does the same for a register report's
+`ReportDocument`. A renderer measures, wraps and draws them. Amounts that
 are None (a gift receipt) leave their row out. Discount amounts are what was taken off
 (positive on a sale, as in `core.sales.cart`) and are shown negated.
 """
@@ -12,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core.drawer.report import ReportDocument, ReportSection
 from core.money import Money, format_money
 from core.sales.receipt import ReceiptAmount, ReceiptDocument, ReceiptLine
 
@@ -27,6 +29,7 @@ __all__ = [
     "Style",
     "readable",
     "receipt_items",
+    "report_items",
 ]
 
 
@@ -197,6 +200,28 @@ def _closing(document: ReceiptDocument) -> list[Item]:
     if items and footer:
         items.append(Space(4))
     return items + footer
+
+
+def report_items(document: ReportDocument) -> list[Item]:
+    """A register report: its title and heading centred, a banner if any, then each section
+    (a bold title over label/value rows, the strong ones bold) after a rule."""
+    items: list[Item] = [Row(document.title, style=TITLE, centred=True)]
+    heading = [Row(text, centred=True) for text in document.heading if text.strip()]
+    if heading:
+        items += [Space(3), *heading]
+    if document.banner.strip():
+        items += [Space(3), Banner(document.banner)]
+    for section in document.sections:
+        items += [Rule(), *_report_section(section)]
+    return items
+
+
+def _report_section(section: ReportSection) -> list[Item]:
+    items: list[Item] = [Row(section.title, style=BODY_BOLD)]
+    items += [
+        Row(row.label, row.value, style=BODY_BOLD if row.strong else BODY) for row in section.rows
+    ]
+    return items
 
 
 def _encodable(value: str) -> bool:

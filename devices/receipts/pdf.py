@@ -1,4 +1,5 @@
-"""A receipt as a PDF shaped like a till receipt: 80 mm wide, as tall as its content.
+"""A receipt or register report as a PDF shaped like a till receipt: 80 mm wide, as tall as
+its content; and a register report as plain text of so many columns.
 
 The rows come from `devices.receipts.layout`; here they are wrapped, measured and drawn.
 Helvetica (built into every PDF reader) draws the Windows-1252 repertoire, which has "€",
@@ -27,10 +28,27 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from core.drawer.report import ReportDocument, ReportRow
 from core.sales.receipt import ReceiptDocument
-from devices.receipts.layout import Banner, Item, Row, Rule, Space, readable, receipt_items
+from devices.receipts.layout import (
+    Banner,
+    Item,
+    Row,
+    Rule,
+    Space,
+    readable,
+    receipt_items,
+    report_items,
+)
 
-__all__ = ["PAGE_WIDTH", "default_font_dirs", "receipt_pdf"]
+__all__ = [
+    "MIN_TEXT_COLUMNS",
+    "PAGE_WIDTH",
+    "default_font_dirs",
+    "receipt_pdf",
+    "report_pdf",
+    "report_text",
+]
 
 PAGE_WIDTH: float = 80 * mm
 MARGIN_X: float = 4 * mm  # 72 mm of print, as on an 80 mm thermal roll
@@ -75,13 +93,27 @@ def receipt_pdf(document: ReceiptDocument, *, font_dirs: Sequence[Path] | None =
     (default: `default_font_dirs()`; empty: Helvetica only, with stand-in characters).
     """
     items = receipt_items(document)
+    return _render(items, font_dirs, title=document.receipt_number, subject=document.title)
+
+
+def report_pdf(document: ReportDocument, *, font_dirs: Sequence[Path] | None = None) -> bytes:
+    """The X or Z report as PDF bytes on the same 80 mm roll, titled with the report's title;
+    `font_dirs` as for `receipt_pdf`."""
+    heading = "; ".join(line for line in document.heading if line.strip())
+    return _render(report_items(document), font_dirs, title=document.title, subject=heading)
+
+
+def _render(
+    items: Sequence[Item], font_dirs: Sequence[Path] | None, *, title: str, subject: str
+) -> bytes:
+    """The items drawn top to bottom on pages as tall as their content; deterministic bytes."""
     dirs = default_font_dirs() if font_dirs is None else tuple(font_dirs)
     fonts = _choose_fonts(_texts(items), dirs)
     blocks = [block for item in items for block in _blocks(item, fonts)]
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=(PAGE_WIDTH, MAX_PAGE_HEIGHT), invariant=True)
-    canvas.setTitle(document.receipt_number)
-    canvas.setSubject(document.title)
+    canvas.setTitle(title)
+    canvas.setSubject(subject)
     canvas.setCreator("LunarFront")
     for page in _pages(blocks):
         height = sum(block.height for block in page) + 2 * MARGIN_Y
@@ -158,6 +190,11 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     def fits(candidate: str) -> bool:
         return bool(pdfmetrics.stringWidth(candidate, font, size) <= width)
 
+    return _wrap_by(text, fits)
+
+
+def _wrap_by(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Word-wrapped lines that each `fits`; an overlong word is broken."""
     lines: list[str] = []
     for paragraph in text.splitlines():
         line = ""
@@ -307,3 +344,82 @@ def _find(name: str, dirs: Iterable[Path]) -> Path | None:
             if found:
                 return found[0]
     return None
+
+
+# --- the report as plain text --------------------------------------------------------------
+
+MIN_TEXT_COLUMNS = 16  # a 58 mm roll prints 32; fewer leaves no room for a label and amount
+
+
+def report_text(document: ReportDocument, columns: int = 42) -> str:
+    """The report as lines of at most `columns` character cells, each ending in "\n".
+
+    The title, heading and banner are centred; each section follows a dashed rule, its
+    title on a line of its own, then its rows: the label on the left (wrapped), the value
+    right-aligned on the label's first line, or on lines of its own under a label too long
+    to share one. Wide (East Asian) characters take two cells, as on a printer or a
+    monospaced screen; control characters become spaces.
+    """
+    if type(columns) is not int or columns < MIN_TEXT_COLUMNS:
+        raise ValueError(f"a text report is at least {MIN_TEXT_COLUMNS} columns wide")
+    lines = _centred(document.title, columns)
+    for text in document.heading:
+        lines += _centred(text, columns)
+    if document.banner.strip():
+        lines += _centred(f"*** {document.banner.strip()} ***", columns)
+    for section in document.sections:
+        lines.append("-" * columns)
+        lines += _wrap_cells(section.title, columns)
+        for row in section.rows:
+            lines += _text_row(row, columns)
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _text_row(row: ReportRow, columns: int) -> list[str]:
+    value = " ".join(_plain(row.value).split())
+    if not value:
+        return _wrap_cells(row.label, columns)
+    beside = columns - 1 - _cells(value)  # one space at least between label and value
+    if beside >= columns * 0.4:
+        texts = _wrap_cells(row.label, beside) or [""]
+        first = texts[0] + " " * (columns - _cells(texts[0]) - _cells(value)) + value
+        return [first, *texts[1:]]
+    # A value too wide to share a line with its label goes under it, right-aligned.
+    return _wrap_cells(row.label, columns) + [
+        " " * (columns - _cells(text)) + text for text in _wrap_cells(value, columns)
+    ]
+
+
+def _centred(text: str, columns: int) -> list[str]:
+    return [" " * ((columns - _cells(line)) // 2) + line for line in _wrap_cells(text, columns)]
+
+
+def _wrap_cells(text: str, columns: int) -> list[str]:
+    return _wrap_by(_plain(text), lambda candidate: _cells(candidate) <= columns)
+
+
+def _plain(text: str) -> str:
+    """NFC text with line breaks as "\n", other control characters as spaces, and the
+    invisible format characters (zero-width spaces, soft hyphens) dropped."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", "\n".join(text.splitlines())):
+        kind = unicodedata.category(ch)
+        if ch == "\n" or kind[0] != "C":
+            out.append(ch)
+        elif kind == "Cc":
+            out.append(" ")
+        elif kind != "Cf":
+            out.append("?")  # unassigned or private-use: no printer has a glyph for it
+    return "".join(out)
+
+
+def _cells(text: str) -> int:
+    """How many character cells `text` takes on a printer or monospaced screen."""
+    return sum(_cell(ch) for ch in text)
+
+
+@functools.cache
+def _cell(ch: str) -> int:
+    if unicodedata.category(ch) in {"Mn", "Me"}:
+        return 0  # a combining mark sits on the character before it
+    return 2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1

@@ -1,0 +1,1 @@
+"""Cash drawers: denominations, counts, the drawer arithmetic and the X/Z report."""
