@@ -17,9 +17,11 @@ from core.services.catalog import CatalogService
 from core.services.credentials import CredentialHasher
 from core.services.customers import CustomerService
 from core.services.demo_store import create_demo_store
+from core.services.drawer import DrawerService
 from core.services.exporting import ExportService
 from core.services.identity import ThisDevice, load_this_device
 from core.services.importing import ImportService
+from core.services.ledger import LedgerService
 from core.services.register import RegisterService
 from core.services.setup import StoreSetup, create_store
 from core.services.staff import StaffService
@@ -51,6 +53,8 @@ class Services:
     imports: ImportService
     exports: ExportService
     register: RegisterService
+    drawer: DrawerService
+    ledger: LedgerService
 
 
 @dataclass
@@ -82,6 +86,8 @@ class AppContext:
             imports=ImportService(write, read, clock),
             exports=ExportService(write, read, clock),
             register=RegisterService(write, read, clock),
+            drawer=DrawerService(write, read, clock),
+            ledger=LedgerService(write, read, clock),
         )
 
 

@@ -31,6 +31,7 @@ from core.money import Money
 from core.services import audit
 from core.services.company_rows import company_currency, owned_location, owned_product
 from core.services.stock_ledger import Posting, post_movement
+from core.services.stock_value import post_adjustment, post_receipt
 from core.staff.actor import Actor
 from db.models import InventoryUnit
 from db.uow import SqlUnitOfWork
@@ -107,6 +108,15 @@ def add_unit(
             unit_cost_minor=cost.amount,
         ),
     )
+    post_receipt(
+        session,
+        actor,
+        at,
+        [(1, cost.amount)],
+        source_type="inventory_unit",
+        source_id=unit.id,
+        reference=f"S/N {serial}",
+    )
     audit.record(
         uow,
         actor,
@@ -166,7 +176,17 @@ def retire_unit(
             reference_type="inventory_unit",
             reference_id=unit.id,
             unit_id=unit.id,
+            unit_cost_minor=unit.cost_minor,
         ),
+    )
+    post_adjustment(
+        session,
+        actor,
+        at,
+        [(-1, unit.cost_minor)],
+        source_type="inventory_unit",
+        source_id=unit.id,
+        reason=why,
     )
     audit.record(
         uow,

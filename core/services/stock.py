@@ -38,6 +38,7 @@ from core.services.company_rows import (
 from core.services.guard import require
 from core.services.stock_ledger import Posting, ledger_sum, level_on_hand, post_movement
 from core.services.stock_rows import CountedLine, MovementRow, ReceiveLine, ReorderRow
+from core.services.stock_value import post_adjustment, post_receipt
 from core.staff.actor import Actor
 from core.staff.permissions import Permission
 from db.models import Location, Product, StockReceipt
@@ -135,6 +136,7 @@ class StockService:
             )
             session.add(receipt)
             logged: list[dict[str, object]] = []
+            values: list[tuple[int, int]] = []
             for line in lines:
                 product = self._quantity_product(session, actor, line.product_id)
                 if line.unit_cost.currency != currency:
@@ -150,9 +152,19 @@ class StockService:
                     unit_cost_minor=cost,
                 )
                 post_movement(session, actor, now, posting)
+                values.append((line.quantity, cost))
                 logged.append(
                     {"product_id": str(product.id), "quantity": line.quantity, "unit_cost": cost}
                 )
+            post_receipt(
+                session,
+                actor,
+                now,
+                values,
+                source_type="stock_receipt",
+                source_id=receipt.id,
+                reference=reference,
+            )
             audit.record(
                 uow,
                 actor,
@@ -196,6 +208,7 @@ class StockService:
                     f"Only {before} of {product.name} in stock at {location.name}; removing "
                     f"{-quantity_delta} would leave {before + quantity_delta}. Count it instead."
                 )
+            adjustment_id = new_id()
             posting = Posting(
                 location.id,
                 product.id,
@@ -203,8 +216,19 @@ class StockService:
                 quantity_delta,
                 reason=why,
                 reference_type="adjustment",
+                reference_id=adjustment_id,
+                unit_cost_minor=product.cost_minor,
             )
             after = post_movement(session, actor, now, posting)
+            post_adjustment(
+                session,
+                actor,
+                now,
+                [(quantity_delta, product.cost_minor)],
+                source_type="adjustment",
+                source_id=adjustment_id,
+                reason=why,
+            )
             audit.record(
                 uow,
                 actor,

@@ -20,6 +20,7 @@ from core.services import audit
 from core.services.company_rows import owned_location, owned_product
 from core.services.stock_ledger import Posting, level_on_hand, post_movement
 from core.services.stock_rows import CountedLine
+from core.services.stock_value import post_adjustment
 from core.staff.actor import Actor
 from db.models import StockCount, StockCountLine
 from db.uow import SqlUnitOfWork
@@ -113,6 +114,7 @@ def complete_count(
         .order_by(StockCountLine.counted_at, StockCountLine.id)
     ).all()
     results: list[CountedLine] = []
+    values: list[tuple[int, int]] = []
     for line in lines:
         product = owned_product(session, actor.company_id, line.product_id, deleted_ok=True)
         if product.deleted_at is not None:
@@ -120,6 +122,7 @@ def complete_count(
         difference = count_difference(line.expected, line.counted)
         results.append(CountedLine(product.id, line.expected, line.counted, difference))
         if difference:
+            values.append((difference, product.cost_minor))
             post_movement(
                 session,
                 actor,
@@ -134,6 +137,15 @@ def complete_count(
                     reference_id=count.id,
                 ),
             )
+    post_adjustment(
+        session,
+        actor,
+        at,
+        values,
+        source_type="stock_count",
+        source_id=count.id,
+        reason="stock count",
+    )
     count.status = "completed"
     count.completed_at = at
     count.updated_at = at

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     EDIT_CUSTOMERS = "edit_customers"
     MANAGE_USERS = "manage_users"
     EXPORT = "export"
+    EXPORT_AGAIN = "export_again"
     IMPORT = "import"
 
     @property
@@ -48,6 +49,7 @@ _LABELS = {
     Permission.EDIT_CUSTOMERS: "edit customers",
     Permission.MANAGE_USERS: "manage users",
     Permission.EXPORT: "export data",
+    Permission.EXPORT_AGAIN: "export journal entries that were already exported",
     Permission.IMPORT: "import data",
 }
 
