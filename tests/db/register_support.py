@@ -6,18 +6,31 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.money import Money
+from core.sales.tenders import TenderKind
 from core.services.approval import Approval
 from core.services.catalog import CatalogService
+from core.services.drawer import DrawerService
 from core.services.identity import ThisDevice, load_this_device
+from core.services.ledger import LedgerService
 from core.services.register import RegisterService
+from core.services.register_rows import CompletedSale
 from core.services.stock import StockService
 from core.staff.actor import Actor
 from core.staff.permissions import Permission
-from db.models import AuditEntry, CustomerAccount, InventoryUnit, Product, ProductBarcode
+from db.models import (
+    AuditEntry,
+    CustomerAccount,
+    InventoryUnit,
+    JournalEntry,
+    JournalLine,
+    LedgerAccount,
+    Product,
+    ProductBarcode,
+)
 from db.store import Store
 from tests.db.catalog_support import actor_for
 from tests.support import START, make_demo
@@ -30,6 +43,8 @@ class Till:
     device: ThisDevice
     register: RegisterService
     catalog: CatalogService
+    drawer: DrawerService
+    ledger: LedgerService
     stock: StockService
     manager: Actor
     cashier: Actor
@@ -101,8 +116,59 @@ def open_till(data_dir: Path, *, products: int = 60, customers: int = 5) -> Till
         clock=clock,
         device=device,
         register=RegisterService(store.uow, store.read_sessions, clock),
+        drawer=DrawerService(store.uow, store.read_sessions, clock),
+        ledger=LedgerService(store.uow, store.read_sessions, clock),
         catalog=CatalogService(store.uow, store.read_sessions, clock),
         stock=StockService(store.uow, store.read_sessions, clock),
         manager=actor_for(store, "morgan"),
         cashier=actor_for(store, "jamie"),
     )
+
+
+def sell(
+    till: Till, *codes: str, cash: int = 0, card: bool = False, actor: Actor | None = None
+) -> CompletedSale:
+    """Ring up the codes and pay: by card, or in cash with `cash` more than due (change)."""
+    who = actor or till.cashier
+    view = till.register.scan(who, codes[0])
+    for code in codes[1:]:
+        view = till.register.scan(who, code, sale_id=view.sale_id)
+    kind = TenderKind.CARD if card else TenderKind.CASH
+    extra = 0 if card else cash
+    till.register.add_tender(
+        who, view.sale_id, kind, usd(view.due.amount + extra), provider="external" if card else ""
+    )
+    return till.register.complete(who, view.sale_id)
+
+
+def refund_cash(till: Till, receipt: str, index: int = 0, quantity: int = 1) -> CompletedSale:
+    found = till.register.find_receipt(receipt)
+    assert found is not None
+    view = till.register.add_return(till.cashier, found.lines[index].line_id, quantity)
+    till.register.add_tender(till.cashier, view.sale_id, TenderKind.CASH, usd(view.due.amount))
+    return till.register.complete(till.cashier, view.sale_id)
+
+
+def account_balances(till: Till) -> dict[str, int]:
+    """Debits minus credits per account role, over the whole journal."""
+    with till.store.read_sessions() as session:
+        rows = session.execute(
+            select(
+                LedgerAccount.role,
+                func.sum(JournalLine.debit_minor - JournalLine.credit_minor),
+            )
+            .join(JournalLine, JournalLine.account_id == LedgerAccount.id)
+            .group_by(LedgerAccount.role)
+        ).all()
+    return {str(role): int(total) for role, total in rows}
+
+
+def unbalanced_entries(till: Till) -> list[str]:
+    with till.store.read_sessions() as session:
+        rows = session.execute(
+            select(JournalEntry.number)
+            .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+            .group_by(JournalEntry.id)
+            .having(func.sum(JournalLine.debit_minor) != func.sum(JournalLine.credit_minor))
+        ).all()
+    return [r[0] for r in rows]
