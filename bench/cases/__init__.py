@@ -7,6 +7,7 @@ the app's own modules are imported inside the benchmark functions.
 from bench.cases import (
     catalog_import,
     catalog_search,
+    drawer,
     register,
     register_ui,
     startup,
@@ -16,6 +17,7 @@ from bench.cases import (
 __all__ = [
     "catalog_import",
     "catalog_search",
+    "drawer",
     "register",
     "register_ui",
     "startup",
