@@ -4,9 +4,10 @@
   barcode up, make its cart line and recompute a 30-line sale (line and sale discounts, the
   store's real tax rates).
 - `register.complete_cash_sale`: `RegisterService.complete` of a rung-up, paid 5-line cash
-  sale, durably (WAL + synchronous=FULL), against a baseline that writes the same rows with
-  bare `sqlite3` in one transaction. Both run on their own copy of the cached store, so the
-  cache stays as generated, and their iterations are interleaved so machine noise hits both.
+  sale, durably (WAL + synchronous=FULL), against a baseline that writes the same rows (the
+  journal entry and its lines included) with bare `sqlite3` in one transaction. Both run on
+  their own copy of the cached store, so the cache stays as generated, and their iterations
+  are interleaved so machine noise hits both.
 """
 
 from __future__ import annotations
@@ -318,8 +319,19 @@ _NEXT_COUNTER = (
 _COMPLETE_SALE = (
     "UPDATE sale SET subtotal_minor = ?, discount_minor = 0, tax_minor = ?, total_minor = ?, "
     "change_minor = 0, kind = 'sale', status = 'completed', receipt_number = ?, "
+    "receipt_seq = ?, business_date = ?, drawer_session_id = ?, "
     "completed_at = ?, user_id = ?, device_id = ?, updated_at = ?, version = version + 1 "
     "WHERE id = ?"
+)
+_OPEN_DRAWER = "SELECT id FROM drawer_session WHERE device_id = ? AND status = 'open'"
+_INSERT_ENTRY = (
+    "INSERT INTO journal_entry (id, company_id, location_id, device_id, number, kind, "
+    "entry_date, currency, memo, source_type, source_id, reverses_entry_id, user_id, posted_at) "
+    "VALUES (?, ?, ?, ?, ?, 'sale', ?, ?, ?, 'sale', ?, NULL, ?, ?)"
+)
+_INSERT_JOURNAL_LINE = (
+    "INSERT INTO journal_line (entry_id, position, account_id, debit_minor, credit_minor, memo) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 _INSERT_AUDIT = (
     "INSERT INTO audit_log (id, company_id, location_id, device_id, user_id, approved_by_id, "
@@ -354,6 +366,12 @@ class _BaselineSide:
         self.currency = device.currency
         self.rates = rates
         self.completed = 0
+        self.accounts = {
+            str(role): account_id
+            for role, account_id in self.conn.execute(
+                "SELECT role, id FROM ledger_account WHERE company_id = ?", (self.company,)
+            )
+        }
 
     def close(self) -> None:
         self.conn.close()
@@ -445,12 +463,28 @@ class _BaselineSide:
         conn.executemany(_INSERT_MOVEMENT, movements)
         for level in levels:
             conn.execute(_UPSERT_LEVEL, level).fetchone()
+        drawer = conn.execute(_OPEN_DRAWER, (self.device,)).fetchone()[0]
         number = conn.execute(_NEXT_COUNTER, (self.device, "receipt")).fetchone()[0]
         receipt = f"{self.prefix}-{number:06d}"
+        day = now[:10]
         conn.execute(
             _COMPLETE_SALE,
-            (subtotal, tax_total, total, receipt, now, self.user, self.device, now, sale),
+            (
+                subtotal,
+                tax_total,
+                total,
+                receipt,
+                number,
+                day,
+                drawer,
+                now,
+                self.user,
+                self.device,
+                now,
+                sale,
+            ),
         )
+        self._journal(sale, receipt, day, now, subtotal, total, items, taxes)
         after = f'{{"kind": "sale", "receipt": "{receipt}", "total": {total}}}'
         conn.execute(
             _INSERT_AUDIT,
@@ -462,6 +496,58 @@ class _BaselineSide:
         elapsed = _ms(time.perf_counter() - began)
         self.completed += 1
         return elapsed
+
+    def _journal(
+        self,
+        sale: bytes,
+        receipt: str,
+        day: str,
+        now: str,
+        subtotal: int,
+        total: int,
+        items: Sequence[_Item],
+        taxes: list[tuple[object, ...]],
+    ) -> None:
+        """The sale's journal entry: cash, revenue, tax per rate, cost of goods out of stock."""
+        conn = self.conn
+        journal = conn.execute(_NEXT_COUNTER, (self.device, "journal")).fetchone()[0]
+        entry = new_id().bytes
+        conn.execute(
+            _INSERT_ENTRY,
+            (
+                entry,
+                self.company,
+                self.location,
+                self.device,
+                f"{self.prefix}-J{journal:06d}",
+                day,
+                self.currency,
+                f"Sale {receipt}",
+                sale,
+                self.user,
+                now,
+            ),
+        )
+        cost = sum(item.cost for item in items)
+        tax_lines: dict[str, int] = {}
+        for tax in taxes:
+            name, amount = str(tax[3]), int(str(tax[6]))
+            tax_lines[name] = tax_lines.get(name, 0) + amount
+        postings = [
+            ("cash_drawer", total, 0, ""),
+            ("sales", 0, subtotal, ""),
+            *(("sales_tax", 0, amount, name) for name, amount in tax_lines.items()),
+            ("cost_of_goods", cost, 0, ""),
+            ("inventory", 0, cost, ""),
+        ]
+        conn.executemany(
+            _INSERT_JOURNAL_LINE,
+            [
+                (entry, position, self.accounts[role], debit, credit, memo)
+                for position, (role, debit, credit, memo) in enumerate(postings, start=1)
+                if debit or credit
+            ],
+        )
 
 
 def _line_row(
