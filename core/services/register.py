@@ -44,6 +44,7 @@ from core.services.register_rows import (
     SaleSummary,
     SaleView,
 )
+from core.services.sale_ledger import require_drawer
 from core.services.sale_payload import sale_payload
 from core.services.sale_state import SaleState, load, save
 from core.staff.actor import Actor
@@ -284,6 +285,9 @@ class RegisterService:
             value = self._amount(state, amount)
             totals = state.totals()
             check_tender(totals.total, state.tenders, kind, value)
+            if kind is TenderKind.CASH:
+                # Said now rather than at completion: cash needs this register's drawer.
+                require_drawer(uow.session, actor.device_id, cash=True)
             if value < 0:
                 manager = self._check_payout(uow.session, state, actor, kind, approval)
                 if manager is not None:

@@ -127,6 +127,7 @@ def _reverse_one(till: Till, kind: str, n: int) -> None:
     if not candidates:
         return
     sale_id, receipt = candidates[n % len(candidates)]
+    assert receipt is not None
     found = till.register.find_receipt(receipt)
     assert found is not None
     if found.voided:

@@ -167,17 +167,22 @@ def test_each_z_covers_the_receipts_after_the_last_one(till: Till) -> None:
 
 
 def test_cash_needs_an_open_drawer_but_a_card_does_not(till: Till) -> None:
-    close_even(till)
     view = till.register.scan(till.cashier, till.barcode())
     view = till.register.add_tender(till.cashier, view.sale_id, TenderKind.CASH, view.due)
+    # The drawer is closed (at another window of this register) after the cash was taken.
+    with till.store.uow() as uow:
+        uow.session.execute(text("UPDATE drawer_session SET status = 'closed'"))
+        uow.commit()
     with pytest.raises(SaleError, match="drawer is not open"):
         till.register.complete(till.cashier, view.sale_id)
     with till.store.read_sessions() as session:
         sale = session.get(Sale, view.sale_id)
         assert sale is not None
         assert (sale.status, sale.receipt_number) == ("open", None)
-    # Paid by card instead, it completes.
+    # Cash is refused as soon as it is tendered; paid by card instead, it completes.
     view = till.register.remove_tender(till.cashier, view.sale_id, view.tenders[0].tender_id)
+    with pytest.raises(SaleError, match="drawer is not open"):
+        till.register.add_tender(till.cashier, view.sale_id, TenderKind.CASH, view.due)
     view = till.register.add_tender(till.cashier, view.sale_id, TenderKind.CARD, view.due)
     assert till.register.complete(till.cashier, view.sale_id).receipt_number == "R1-000001"
 
