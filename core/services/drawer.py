@@ -350,7 +350,6 @@ class DrawerService:
         `pieces` is the closing count; None when no drawer is open (a card-only register).
         A difference over the limit needs a manager's sign-off (`SIGN_OFF_OVER_SHORT`).
         """
-        approved_by = require(actor, Permission.CLOSE_DRAWER, approval)
         note = _note(note)
         now = self._clock.now()
         with self._uow() as uow:
@@ -358,6 +357,7 @@ class DrawerService:
             _check_no_sale_in_progress(session, actor.device_id)
             drawer = _open_session(session, actor.device_id)
             signed_off: uuid.UUID | None = None
+            approved_by: uuid.UUID | None = None
             if drawer is not None:
                 if pieces is None:
                     raise DrawerError("Count the drawer to close it.")
@@ -366,8 +366,14 @@ class DrawerService:
                 totals = drawer_totals(session, drawer)
                 over_short = totals.over_short(count.total)
                 if needs_sign_off(over_short, settings.over_short_limit):
+                    # A manager signing off the difference also approves the close: one PIN.
                     signed_off = require(actor, Permission.SIGN_OFF_OVER_SHORT, approval)
-                    signed_off = signed_off or actor.user_id
+                    if signed_off is None:
+                        require(actor, Permission.CLOSE_DRAWER, approval)
+                        signed_off = actor.user_id
+                    approved_by = signed_off
+                else:
+                    approved_by = require(actor, Permission.CLOSE_DRAWER, approval)
                 drawer.status = "closed"
                 drawer.closed_by_id = actor.user_id
                 drawer.closed_at = now
@@ -395,6 +401,8 @@ class DrawerService:
                 raise DrawerError(
                     "This register's drawer is not open, so there is nothing to count."
                 )
+            else:
+                approved_by = require(actor, Permission.CLOSE_DRAWER, approval)
             number = next_value(session, actor.device_id, "z_report")
             report = _report(session, actor, now, drawer, signed_off, number)
             span = receipt_range(session, actor.device_id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import Select, and_, case, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
@@ -61,15 +61,15 @@ MAX_ENTRIES_SHOWN = 1_000
 class AlreadyExportedError(LedgerError):
     """Some entries in the range went to the accountant before."""
 
-    def __init__(self, exported: int, total: int) -> None:
-        new = total - exported
+    def __init__(self, exported: int) -> None:
+        entries = (
+            "entry in this range was" if exported == 1 else f"{exported} entries in this range were"
+        )
         super().__init__(
-            f"{exported} of the {total} entries in this range were exported before. "
-            + (f"Export only the {new} new ones, or " if new else "")
-            + "export them again with a manager's approval."
+            f"The {entries} exported before, so there is nothing new to export. "
+            "To send them again, export again with a manager's approval."
         )
         self.exported = exported
-        self.total = total
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +135,17 @@ class LedgerService:
     # -- accounts ----------------------------------------------------------------------
 
     def accounts(self, actor: Actor) -> list[AccountRow]:
-        with self._uow() as uow:
-            # The first look at the books on an older store seeds its chart.
-            journal.chart(uow.session, actor.company_id, self._clock.now())
-            uow.commit()
+        with self._read() as session:
+            seeded = session.scalar(
+                select(LedgerAccount.id)
+                .where(LedgerAccount.company_id == actor.company_id)
+                .limit(1)
+            )
+        if seeded is None:
+            # The first look at the books of a store from before the ledger seeds its chart.
+            with self._uow() as uow:
+                journal.chart(uow.session, actor.company_id, self._clock.now())
+                uow.commit()
         with self._read() as session:
             balances = dict(
                 session.execute(
@@ -172,7 +179,7 @@ class LedgerService:
         self, actor: Actor, account_id: uuid.UUID, name: str, *, approval: object | None = None
     ) -> None:
         """Names follow the store's QuickBooks accounts; codes and roles never change."""
-        approved_by = require(actor, Permission.EXPORT, approval)
+        approved_by = require(actor, Permission.EDIT_ACCOUNTS, approval)
         name = check_account_name(name)
         now = self._clock.now()
         with self._uow() as uow:
@@ -243,6 +250,26 @@ class LedgerService:
         with self._read() as session:
             return _rows(session, list(session.scalars(query)))
 
+    def export_counts(self, actor: Actor, date_from: date, date_to: date) -> tuple[int, int]:
+        """How many entries the range holds, and how many of them were exported before."""
+        # An entry exported twice joins twice: count each entry once.
+        query = (
+            select(
+                func.count(JournalEntry.id.distinct()),
+                func.count(JournalExportEntry.entry_id.distinct()),
+            )
+            .select_from(JournalEntry)
+            .outerjoin(JournalExportEntry, JournalExportEntry.entry_id == JournalEntry.id)
+            .where(
+                JournalEntry.company_id == actor.company_id,
+                JournalEntry.entry_date >= date_from,
+                JournalEntry.entry_date <= date_to,
+            )
+        )
+        with self._read() as session:
+            total, exported = session.execute(query).one()
+        return int(total), int(exported)
+
     def export(
         self,
         actor: Actor,
@@ -258,7 +285,10 @@ class LedgerService:
         Entries exported before are left out, unless `again` (which needs `export_again`);
         a range with only exported entries raises `AlreadyExportedError`.
         """
-        export_by = require(actor, Permission.EXPORT, approval)
+        # Sending entries again is the stronger right, and it includes exporting.
+        approved_by = require(
+            actor, Permission.EXPORT_AGAIN if again else Permission.EXPORT, approval
+        )
         if date_to < date_from:
             raise LedgerError("The end date is before the start date.")
         now = self._clock.now()
@@ -276,12 +306,9 @@ class LedgerService:
                     )
                 )
             )
-            approved_by = export_by
-            if done and again:
-                approved_by = require(actor, Permission.EXPORT_AGAIN, approval) or export_by
-            elif done:
+            if done and not again:
                 if len(done) == len(entries):
-                    raise AlreadyExportedError(len(done), len(entries))
+                    raise AlreadyExportedError(len(done))
                 entries = [e for e in entries if e.id not in done]
             chosen = sorted(entries, key=lambda e: (e.entry_date, e.number))
             rows = _export_entries(session, chosen)
@@ -336,7 +363,7 @@ class LedgerService:
         query = (
             select(
                 Sale.business_date,
-                func.sum(func.iif(Sale.kind.in_(("sale", "exchange")), 1, 0)),
+                func.sum(case((Sale.kind.in_(("sale", "exchange")), 1), else_=0)),
                 func.sum(Sale.total_minor - Sale.tax_minor),
                 func.sum(Sale.tax_minor),
             )
@@ -403,8 +430,13 @@ def _rows(session: Session, entries: list[JournalEntry]) -> list[EntryRow]:
         if ids
         else set()
     )
-    registers = dict(session.execute(select(Device.id, Device.name)).all())
-    users = dict(session.execute(select(User.id, User.display_name)).all())
+    company = entries[0].company_id if entries else None
+    registers = dict(
+        session.execute(select(Device.id, Device.name).where(Device.company_id == company)).all()
+    )
+    users = dict(
+        session.execute(select(User.id, User.display_name).where(User.company_id == company)).all()
+    )
     reversed_ids = {e.reverses_entry_id for e in entries if e.reverses_entry_id}
     numbers = (
         dict(

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     EXPORT = "export"
     EXPORT_AGAIN = "export_again"
+    EDIT_ACCOUNTS = "edit_accounts"
     IMPORT = "import"
 
     @property
@@ -50,6 +51,7 @@ _LABELS = {
     Permission.MANAGE_USERS: "manage users",
     Permission.EXPORT: "export data",
     Permission.EXPORT_AGAIN: "export journal entries that were already exported",
+    Permission.EDIT_ACCOUNTS: "rename accounts in the chart of accounts",
     Permission.IMPORT: "import data",
 }
 

@@ -261,20 +261,34 @@ def test_bad_pay_outs_are_refused(till: Till, amount: int, reason: str, message:
 
 
 def test_a_difference_over_the_limit_needs_a_manager(till: Till) -> None:
-    approval = till.approval(Permission.CLOSE_DRAWER)
     with pytest.raises(PermissionDeniedError) as denied:
-        till.drawer.close(till.cashier, {100: 190}, approval=approval)  # $10.00 short
+        till.drawer.close(till.cashier, {100: 190})  # $10.00 short
+    # Asked first, so one manager's PIN signs off the difference and approves the close.
     assert denied.value.permission is Permission.SIGN_OFF_OVER_SHORT
+    close_only = till.approval(Permission.CLOSE_DRAWER)
+    with pytest.raises(PermissionDeniedError):
+        till.drawer.close(till.cashier, {100: 190}, approval=close_only)
     assert till.drawer.status(till.cashier).is_open
-    sign_off = till.approval(Permission.SIGN_OFF_OVER_SHORT)
-    with pytest.raises(PermissionDeniedError) as again:
-        till.drawer.close(till.cashier, {100: 190}, approval=sign_off)
-    assert again.value.permission is Permission.CLOSE_DRAWER
-    # Within the limit ($5.00 by default) a closer with the permission needs nobody.
-    closed = till.drawer.close(till.manager, {100: 196})
+    closed = till.drawer.close(
+        till.cashier, {100: 190}, approval=till.approval(Permission.SIGN_OFF_OVER_SHORT)
+    )
+    assert closed.report.drawer is not None
+    assert closed.report.drawer.over_short == -1_000
+    assert closed.report.drawer.signed_off_by == till.manager.display_name
+
+
+def test_within_the_limit_closing_needs_only_the_permission_to_close(till: Till) -> None:
+    with pytest.raises(PermissionDeniedError) as denied:
+        till.drawer.close(till.cashier, {100: 196})  # $4.00 short: within $5.00
+    assert denied.value.permission is Permission.CLOSE_DRAWER
+    closed = till.drawer.close(
+        till.cashier, {100: 196}, approval=till.approval(Permission.CLOSE_DRAWER)
+    )
     assert closed.report.drawer is not None
     assert closed.report.drawer.over_short == -400
     assert closed.report.drawer.signed_off_by == ""
+    [entry] = till.audit("drawer.close")
+    assert entry.approved_by_id == till.manager.user_id
 
 
 def test_a_manager_closing_over_the_limit_signs_it_off_themselves(till: Till) -> None:
@@ -447,16 +461,26 @@ def test_exporting_again_needs_a_manager(till: Till, tmp_path: Path) -> None:
     second = till.ledger.export(till.manager, day, day, tmp_path / "c.csv")
     assert (second.entries, second.again) == (1, 0)
     # Everything again, with a manager's approval for anyone else.
-    accountant = till.cashier
+    with pytest.raises(PermissionDeniedError) as denied:
+        till.ledger.export(till.cashier, day, day, tmp_path / "d.csv", again=True)
+    assert denied.value.permission is Permission.EXPORT_AGAIN
     with pytest.raises(PermissionDeniedError):
-        till.ledger.export(accountant, day, day, tmp_path / "d.csv", again=True)
+        # An approval to export is not an approval to send entries twice.
+        till.ledger.export(
+            till.cashier,
+            day,
+            day,
+            tmp_path / "d.csv",
+            again=True,
+            approval=till.approval(Permission.EXPORT),
+        )
     approval = till.approval(Permission.EXPORT_AGAIN)
-    with pytest.raises(PermissionDeniedError):
-        # Exporting at all is a manager's job: approval for one permission is not the other.
-        till.ledger.export(accountant, day, day, tmp_path / "d.csv", again=True, approval=approval)
-    again = till.ledger.export(till.manager, day, day, tmp_path / "d.csv", again=True)
+    again = till.ledger.export(
+        till.cashier, day, day, tmp_path / "d.csv", again=True, approval=approval
+    )
     assert again.entries == first.entries + second.entries
     assert again.again == again.entries
+    assert till.ledger.export_counts(till.manager, day, day) == (again.entries, again.entries)
 
 
 @pytest.mark.parametrize(
