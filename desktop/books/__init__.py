@@ -1,0 +1,1 @@
+"""The books area: the journal, the chart of accounts and the export to QuickBooks."""
