@@ -25,8 +25,11 @@ from core.services.setup import StoreSetup
 from core.staff.actor import Actor
 from core.staff.permissions import Permission
 from db.errors import StoreError
+from desktop.books.page import BooksPage
 from desktop.bootstrap import AppContext, Services, open_app, set_up_store
 from desktop.customers.page import CustomersPage
+from desktop.drawer.desk import Desk
+from desktop.drawer.page import DrawerPage
 from desktop.home import HomePage
 from desktop.inventory.page import InventoryPage
 from desktop.login import LoginPage
@@ -43,8 +46,9 @@ from desktop.theme import ThemeName, apply_theme
 from desktop.widgets import label, shortcut
 
 THEME_KEY = "theme"
-USERS_AREA = 4
 RECEIPTS_FOLDER = "receipts"
+REPORTS_FOLDER = "reports"
+EXPORTS_FOLDER = "exports"
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +109,7 @@ class MainWindow(QMainWindow):
                 runner=self.runner,
                 ops=self.ops,
                 register=lambda: self._services().register,
+                drawer=lambda: self._services().drawer,
                 catalog=lambda: self._services().catalog,
                 customers=lambda: self._services().customers,
                 location_id=lambda: self._device().location_id,
@@ -113,12 +118,31 @@ class MainWindow(QMainWindow):
                 receipts_dir=lambda: self._context().store.data_dir / RECEIPTS_FOLDER,
             )
         )
+        self.drawer = DrawerPage(
+            Desk(
+                runner=self.runner,
+                ops=self.ops,
+                drawer=lambda: self._services().drawer,
+                reports_dir=lambda: self._context().store.data_dir / REPORTS_FOLDER,
+                timezone=lambda: self._device().timezone,
+            )
+        )
+        self.books = BooksPage(
+            self.runner,
+            self.ops,
+            lambda: self._services().ledger,
+            lambda: self._device().currency,
+            lambda: self._context().store.data_dir / EXPORTS_FOLDER,
+        )
+        # The register is Ctrl+1 and its drawer Ctrl+2; the rest follow in this order.
         self.shell = Shell(
             [
                 Area("Register", self.register),
+                Area("Drawer", self.drawer),
                 Area("Home", self.home),
                 Area("Inventory", self.inventory),
                 Area("Customers", self.customers),
+                Area("Books", self.books),
                 Area("Users", self.users),
                 Area("Settings", self.settings),
             ]
@@ -221,7 +245,11 @@ class MainWindow(QMainWindow):
         self.user = user
         self.actor = actor
         device = self._device()
-        self.shell.set_area_visible(USERS_AREA, actor.may(Permission.MANAGE_USERS))
+        users_area = self.shell.stack.indexOf(self.users)
+        self.shell.set_area_visible(users_area, actor.may(Permission.MANAGE_USERS))
+        # The books are the manager's and the accountant's, not the counter's.
+        books_area = self.shell.stack.indexOf(self.books)
+        self.shell.set_area_visible(books_area, actor.may(Permission.EXPORT))
         self.status.show_user(user.display_name, user.role.label)
         self.home.show_user(
             f"Hello, {user.display_name}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import exists, func, select
@@ -157,7 +157,7 @@ class DrawerService:
         *,
         approval: object | None = None,
     ) -> DrawerSettings:
-        require(actor, Permission.CLOSE_DRAWER, approval)
+        require(actor, Permission.DRAWER_SETTINGS, approval)
         values = check_denominations(denominations)
         if over_short_limit.amount < 0:
             raise DrawerError("The over/short limit cannot be negative.")
@@ -251,10 +251,15 @@ class DrawerService:
             if kind == "pay_out" and not confirmed:
                 expected = drawer_totals(session, drawer).expected
                 if amount.amount > expected:
+                    # A blind drawer's cashier is not told what it should hold.
+                    held = (
+                        "what"
+                        if _blind_for(drawer, actor)
+                        else f"the {format_money(Money(expected, drawer.currency))}"
+                    )
                     raise PayOutOverCashError(
-                        f"Paying out {format_money(amount)} is more than the "
-                        f"{format_money(Money(expected, drawer.currency))} the drawer should "
-                        "hold. Pay it out anyway?"
+                        f"Paying out {format_money(amount)} is more than {held} the drawer "
+                        "should hold. Pay it out anyway?"
                     )
             event = _event(actor, drawer.id, kind, amount.amount, str(reason), note, now)
             event.approved_by_id = approved_by
@@ -332,10 +337,14 @@ class DrawerService:
     # -- reports -----------------------------------------------------------------------
 
     def x_report(self, actor: Actor) -> RegisterReport:
-        """The register's figures since its last Z; closes nothing."""
+        """The register's figures since its last Z; closes nothing. On a blind drawer a
+        cashier's X leaves the drawer out: its cash figures would give away what is expected."""
         with self._read() as session:
             drawer = _open_session(session, actor.device_id)
-            return _report(session, actor, self._clock.now(), drawer, None, None)
+            report = _report(session, actor, self._clock.now(), drawer, None, None)
+            if drawer is not None and _blind_for(drawer, actor):
+                report = replace(report, drawer=None)
+            return report
 
     def close(
         self,
@@ -722,8 +731,12 @@ def _status(session: Session, actor: Actor) -> DrawerStatus:
         opener or "?",
         _local(drawer.opened_at, zone),
         drawer_totals(session, drawer),
-        drawer.blind and not actor.may(Permission.CLOSE_DRAWER),
+        _blind_for(drawer, actor),
     )
+
+
+def _blind_for(drawer: DrawerSession, actor: Actor) -> bool:
+    return drawer.blind and not actor.may(Permission.CLOSE_DRAWER)
 
 
 def _check_no_sale_in_progress(session: Session, device_id: uuid.UUID) -> None:

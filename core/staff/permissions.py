@@ -19,6 +19,7 @@ class Permission(StrEnum):
     PAY_OUT = "pay_out"
     CLOSE_DRAWER = "close_drawer"
     SIGN_OFF_OVER_SHORT = "sign_off_over_short"
+    DRAWER_SETTINGS = "drawer_settings"
     EDIT_PRODUCTS = "edit_products"
     ADJUST_STOCK = "adjust_stock"
     RECEIVE_STOCK = "receive_stock"
@@ -44,6 +45,7 @@ _LABELS = {
     Permission.PAY_OUT: "pay out cash",
     Permission.CLOSE_DRAWER: "close a drawer",
     Permission.SIGN_OFF_OVER_SHORT: "sign off a drawer difference over the limit",
+    Permission.DRAWER_SETTINGS: "change the drawer settings",
     Permission.EDIT_PRODUCTS: "edit products and prices",
     Permission.ADJUST_STOCK: "adjust or count stock",
     Permission.RECEIVE_STOCK: "receive stock",

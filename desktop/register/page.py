@@ -64,6 +64,7 @@ from desktop.register.wording import (
 from desktop.widgets import button, label, page_shortcut, set_role
 
 WIDE_SIDE, NARROW_SIDE = 400, 300
+NO_SALE_KEY = "Shift+F12"  # F12 alone hands the register to the next cashier
 
 
 def _own(line: LineView) -> tuple[object, ...]:
@@ -162,6 +163,7 @@ class RegisterPage(QWidget):
         self.return_button = self._key("Return", "F9", self.start_return)
         self.receipts_button = self._key("Receipts", "F11", self.show_receipts)
         self.void_button = self._key("Void sale", "Ctrl+Del", self.void_sale)
+        self.no_sale_button = self._key("No sale", NO_SALE_KEY, self.no_sale)
         self.pay_button = button("PAY  (F10)", "pay")
         self.pay_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pay_button.setAccessibleName("Pay")
@@ -169,6 +171,7 @@ class RegisterPage(QWidget):
         keys = QGridLayout()
         keys.setSpacing(6)
         self.void_button.setProperty("role", "sidekey")
+        self.no_sale_button.setProperty("role", "sidekey")
         for index, widget in enumerate(
             (
                 self.customer_button,
@@ -181,7 +184,8 @@ class RegisterPage(QWidget):
         ):
             widget.setProperty("role", "sidekey")
             keys.addWidget(widget, index // 2, index % 2)
-        keys.addWidget(self.void_button, 3, 0, 1, 2)
+        keys.addWidget(self.void_button, 3, 0)
+        keys.addWidget(self.no_sale_button, 3, 1)
         self.right_side = right_widget = QWidget()
         right_widget.setFixedWidth(WIDE_SIDE)
         right = QVBoxLayout(right_widget)
@@ -214,6 +218,7 @@ class RegisterPage(QWidget):
             ("F9", self.start_return),
             ("F10", self.pay),
             ("F11", self.show_receipts),
+            (NO_SALE_KEY, self.no_sale),
             ("Ctrl+F", self.focus_scan),
         ):
             page_shortcut(keys_, self, slot)
@@ -671,6 +676,23 @@ class RegisterPage(QWidget):
 
         prompt.entered.connect(entered)
         self._open(prompt)
+
+    def no_sale(self) -> None:
+        """Open the drawer without a sale: logged, and a manager's PIN when the cashier
+        may not do it alone."""
+        drawer, actor = self.till.drawer(), self.till.actor
+
+        def answered(error: BaseException | None) -> None:
+            self.activateWindow()  # the manager-approval dialog may have had the keys
+            self.focus_scan()
+            if error is None:
+                self.say("Drawer opened without a sale; it is logged.", "ok")
+            else:
+                self._failed(error)
+
+        self.till.ops.write(
+            lambda a: drawer.no_sale(actor, approval=a), lambda _none: answered(None), answered
+        )
 
     def start_return(self, found: ReturnableSale | None = None) -> None:
         sale_id = None if self.view is None else self.view.sale_id

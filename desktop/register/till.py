@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.money import Money, format_money
 from core.services.catalog import CatalogService
 from core.services.customers import CustomerService
+from core.services.drawer import DrawerService
 from core.services.register import RegisterService
 from core.staff.actor import Actor
 from desktop.operations import Operations
@@ -27,6 +28,7 @@ class Till:
     runner: TaskRunner
     ops: Operations
     register: Callable[[], RegisterService]
+    drawer: Callable[[], DrawerService]
     catalog: Callable[[], CatalogService]
     customers: Callable[[], CustomerService]
     location_id: Callable[[], uuid.UUID]

@@ -315,6 +315,17 @@ def test_blind_close_hides_expected_from_a_cashier_only(till: Till) -> None:
     assert till.drawer.status(till.cashier).blind
     assert not till.drawer.status(till.manager).blind
     assert till.drawer.settings(till.cashier).blind_close
+    # Nor does the X report or a pay-out warning give the expected cash away.
+    assert till.drawer.x_report(till.cashier).drawer is None
+    assert till.drawer.x_report(till.manager).drawer is not None
+    approval = till.approval(Permission.PAY_OUT)
+    with pytest.raises(PayOutOverCashError) as warned:
+        till.drawer.pay_out(till.cashier, usd(90_000), "safe_drop", approval=approval)
+    assert "$150.00" not in warned.value.message
+    assert "more than what the drawer should hold" in warned.value.message
+    with pytest.raises(PermissionDeniedError) as denied:
+        till.drawer.save_settings(till.cashier, [100], False, usd(0))
+    assert denied.value.permission is Permission.DRAWER_SETTINGS
 
 
 def test_no_sale_opens_are_logged_and_counted_by_cashier(till: Till) -> None:

@@ -157,7 +157,7 @@ def test_register_is_first_with_the_focus_in_the_scan_box(qtbot: QtBot, till: Re
     # The empty sale's figures arrive from the database thread.
     qtbot.waitUntil(lambda: window.register.totals.total.text() == "$0.00", timeout=WAIT)
     press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.shell.stack.currentWidget() is window.home
+    assert window.shell.stack.currentWidget() is window.drawer
     press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.shell.stack.currentWidget() is window.register
     assert focused() is window.register.scan
