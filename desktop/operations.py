@@ -75,8 +75,12 @@ class Operations:
                 actor.display_name,
                 self._parent,
             )
-            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.approval is not None:
-                approval = dialog.approval
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            approval = dialog.approval
+            # Parented to the window for its placement only: one dialog per request must not
+            # pile up as the window's children.
+            dialog.deleteLater()
+            if accepted and approval is not None:
                 self._runner.run_db(lambda: fn(approval), on_done, report)
             else:
                 report(error)  # cancelled: the screen shows why nothing happened
