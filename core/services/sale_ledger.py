@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.ledger.journal import EntryKind
@@ -29,7 +29,7 @@ from core.sales.tenders import Tender, TenderKind
 from core.services import journal
 from core.services.sale_state import SaleState
 from core.staff.actor import Actor
-from db.models import DrawerSession, Sale
+from db.models import Sale
 
 __all__ = ["NO_DRAWER", "cash_moved", "open_drawer_id", "post_sale", "post_void", "require_drawer"]
 
@@ -39,12 +39,14 @@ NO_DRAWER = (
 )
 
 
+# Plain SQL: this runs on every cash tender and every completion, where the ORM's
+# statement and result handling cost more than the indexed lookup itself.
+_OPEN_DRAWER = text("SELECT id FROM drawer_session WHERE device_id = :device AND status = 'open'")
+
+
 def open_drawer_id(session: Session, device_id: uuid.UUID) -> uuid.UUID | None:
-    return session.scalar(
-        select(DrawerSession.id).where(
-            DrawerSession.device_id == device_id, DrawerSession.status == "open"
-        )
-    )
+    found = session.execute(_OPEN_DRAWER, {"device": device_id.bytes}).scalar()
+    return uuid.UUID(bytes=found) if found is not None else None
 
 
 def cash_moved(tenders: list[Tender] | tuple[Tender, ...], change: int) -> int:
