@@ -12,14 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.drawer.cash import DrawerTotals
 from core.drawer.report import (
     CashierFigures,
-    DrawerFigures,
     RegisterReport,
     ReportDocument,
     TaxFigures,
-    TenderFigures,
     report_document,
 )
 from devices.receipts.layout import (
@@ -33,103 +30,9 @@ from devices.receipts.layout import (
     report_items,
 )
 from devices.receipts.pdf import MIN_TEXT_COLUMNS, PAGE_WIDTH, report_pdf, report_text
+from tests.core.drawer.samples import empty_report, x_report, z_report
 
 SHIPPED_FONTS = Path(__file__).resolve().parents[2] / "resources" / "fonts"
-
-# float 20,000 + cash sales 412,345 - refunds 7,436 + pay-ins 1,000 - pay-outs 2,500
-# = 423,409 expected ($4,234.09); 423,274 counted ($4,232.74): -135, $1.35 short.
-TOTALS = DrawerTotals(20_000, 412_345, 7_436, 1_000, 2_500)
-
-
-def z_report() -> RegisterReport:
-    # Net 1,234,567 - 4,590 - 13,998 - 2,500 = 1,213,479; tax 62,500 + 12,000 = 74,500;
-    # total taken 1,287,979 = cash net 404,909 + card net 868,070 + store credit 15,000.
-    drawer = DrawerFigures(
-        "Zoë",
-        "2025-03-14 08:55",
-        20_000,
-        412_345,
-        7_436,
-        1_000,
-        2_500,
-        expected=TOTALS.expected,
-        counted=423_274,
-        over_short=TOTALS.over_short(423_274),
-        closed_by="Marcus",
-        signed_off_by="Priya",
-    )
-    return RegisterReport(
-        kind="Z",
-        number=57,
-        currency="USD",
-        store="Müller Music",
-        location="Downtown",
-        register="R1",
-        business_date="2025-03-14",
-        printed_time="2025-03-14 21:05",
-        printed_by="Marcus",
-        first_receipt="R1-000101",
-        last_receipt="R1-000187",
-        sales_count=84,
-        gross_sales=1_234_567,
-        discounts=4_590,
-        returns_count=2,
-        returns=13_998,
-        voids_count=1,
-        voids=2_500,
-        net_sales=1_213_479,
-        tax=74_500,
-        taxes=(
-            TaxFigures("State tax", 62_500, 1_000_000, 62_500),  # 6.25% of $10,000.00
-            TaxFigures("City tax", 15_000, 800_000, 12_000),  # 1.5% of $8,000.00
-        ),
-        tenders=(
-            TenderFigures("cash", "Cash", 412_345, 7_436),
-            TenderFigures("card", "Card", 875_507, 7_437),
-            TenderFigures("store_credit", "Store credit", 15_000, 0),
-        ),
-        drawer=drawer,
-        no_sales=3,
-        held_sales=1,
-        cashiers=(
-            CashierFigures("Zoë", 50, 700_000, 13_998, 0, 2_000, 2),
-            CashierFigures("Marcus", 34, 513_479, 0, 2_500, 2_590, 1),
-        ),
-    )
-
-
-def x_report() -> RegisterReport:
-    z = z_report()
-    assert z.drawer is not None
-    drawer = replace(z.drawer, counted=None, over_short=None, closed_by="", signed_off_by="")
-    return replace(z, kind="X", number=None, drawer=drawer)
-
-
-def empty_report() -> RegisterReport:
-    drawer = DrawerFigures("Zoë", "2025-03-15 08:50", 15_000, 0, 0, 0, 0, 15_000, 15_000, 0, "Zoë")
-    return replace(
-        z_report(),
-        number=58,
-        business_date="2025-03-15",
-        first_receipt="",
-        last_receipt="",
-        sales_count=0,
-        gross_sales=0,
-        discounts=0,
-        returns_count=0,
-        returns=0,
-        voids_count=0,
-        voids=0,
-        net_sales=0,
-        tax=0,
-        taxes=(),
-        tenders=(),
-        drawer=drawer,
-        no_sales=0,
-        held_sales=0,
-        cashiers=(),
-    )
-
 
 METRO = TaxFigures("Metropolitan Transit District special sales tax", 3_750, 800_000, 3_000)
 
@@ -265,7 +168,7 @@ def test_report_items_without_a_banner_or_blank_heading_lines() -> None:
         ("Counted", "$4,232.74"),
         ("Over/short (short)", "-$1.35"),
         ("Closed by", "Marcus"),
-        ("Difference signed off by", "Priya"),
+        ("Difference signed off by", "Priya (manager)"),
         ("No-sale opens", "3"),
         ("Sales on hold", "1"),
         ("Sales (50)", "$7,000.00"),
