@@ -231,8 +231,9 @@ class DrawerPage(QWidget):
             figures = done.report.drawer
             if figures is not None and figures.counted is not None:
                 currency = done.report.currency
+                # On its own line, so the signed difference is never split across two.
                 words += (
-                    f" Counted {cash(figures.counted, currency)}, expected "
+                    f"\nCounted {cash(figures.counted, currency)}, expected "
                     f"{cash(figures.expected, currency)}: "
                     f"{over_short_text(figures.over_short or 0, currency)}."
                 )
