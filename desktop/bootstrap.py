@@ -11,12 +11,14 @@ from pathlib import Path
 import platformdirs
 
 from core.clock import Clock, SystemClock
+from core.hardware.settings import DeviceSettings
 from core.services.approval import ApprovalService
 from core.services.auth import AuthService
 from core.services.catalog import CatalogService
 from core.services.credentials import CredentialHasher
 from core.services.customers import CustomerService
 from core.services.demo_store import create_demo_store
+from core.services.device_settings import DeviceSettingsService
 from core.services.drawer import DrawerService
 from core.services.exporting import ExportService
 from core.services.identity import ThisDevice, load_this_device
@@ -55,6 +57,7 @@ class Services:
     register: RegisterService
     drawer: DrawerService
     ledger: LedgerService
+    devices: DeviceSettingsService
 
 
 @dataclass
@@ -88,6 +91,10 @@ class AppContext:
             register=RegisterService(write, read, clock),
             drawer=DrawerService(write, read, clock),
             ledger=LedgerService(write, read, clock),
+            # The demo store's printer, drawer and pole display are the on-screen ones.
+            devices=DeviceSettingsService(
+                write, read, clock, default=DeviceSettings.simulated() if self.demo else None
+            ),
         )
 
 

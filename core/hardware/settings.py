@@ -236,7 +236,9 @@ class SerialScannerSettings:
         if self.enabled:
             _serial(self.port, self.baudrate, "scanner")
         if self.terminator is Terminator.ENTER:
-            raise HardwareSettingsError("A serial scanner ends each code with CR, LF, CR LF or Tab.")
+            raise HardwareSettingsError(
+                "A serial scanner ends each code with CR, LF, CR LF or Tab."
+            )
 
 
 @dataclass(frozen=True, slots=True)

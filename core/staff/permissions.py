@@ -29,6 +29,7 @@ class Permission(StrEnum):
     EXPORT_AGAIN = "export_again"
     EDIT_ACCOUNTS = "edit_accounts"
     IMPORT = "import"
+    MANAGE_DEVICES = "manage_devices"
 
     @property
     def label(self) -> str:
@@ -55,6 +56,7 @@ _LABELS = {
     Permission.EXPORT_AGAIN: "export journal entries that were already exported",
     Permission.EDIT_ACCOUNTS: "rename accounts in the chart of accounts",
     Permission.IMPORT: "import data",
+    Permission.MANAGE_DEVICES: "set up this register's printer, scanners and display",
 }
 
 _EVERYTHING = frozenset(Permission)
