@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CODE_PAGES", "CodePage", "DEFAULT_CODE_PAGE", "code_page"]
+__all__ = ["CODE_PAGES", "DEFAULT_CODE_PAGE", "CodePage", "code_page"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,20 +148,15 @@ class PrinterSettings:
 
     def describe(self) -> str:
         """Where the printer is, as the cashier's message names it."""
-        match self.kind:
-            case PrinterKind.NETWORK:
-                return f"the printer at {self.host}:{self.port}"
-            case PrinterKind.USB:
-                return f"the USB printer {self.usb_vendor:04x}:{self.usb_product:04x}"
-            case PrinterKind.SERIAL:
-                return f"the printer on {self.serial_port}"
-            case PrinterKind.QUEUE:
-                return f"the print queue {self.queue}"
-            case PrinterKind.FILE:
-                return f"the printer at {self.path}"
-            case PrinterKind.SIMULATED:
-                return "the simulated printer"
-        return "no printer"
+        places = {
+            PrinterKind.NETWORK: f"the printer at {self.host}:{self.port}",
+            PrinterKind.USB: f"the USB printer {self.usb_vendor:04x}:{self.usb_product:04x}",
+            PrinterKind.SERIAL: f"the printer on {self.serial_port}",
+            PrinterKind.QUEUE: f"the print queue {self.queue}",
+            PrinterKind.FILE: f"the printer at {self.path}",
+            PrinterKind.SIMULATED: "the simulated printer",
+        }
+        return places.get(self.kind, "no printer")
 
     def check(self) -> None:
         self.profile.check()
