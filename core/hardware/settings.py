@@ -139,6 +139,7 @@ class PrinterSettings:
     connect_timeout_ms: int = 2_000
     write_timeout_ms: int = 5_000
     status_check: bool = True  # ask the printer (DLE EOT) whether it is online and has paper
+    print_after_sale: bool = True  # False: receipts print only when asked for
     drawer_pin: DrawerPin = DrawerPin.PIN_2
     profile: PrinterProfile = field(default_factory=PrinterProfile)
 
