@@ -83,6 +83,7 @@ class ReceiptDocument:
     references: tuple[str, ...] = field(default=())  # "Return of R1-000012", "Void of …"
     gift: bool = False
     reprint: bool = False
+    qr: str = ""  # printed as a QR code under the barcode, e.g. a link to the receipt online
 
 
 def gift_receipt(document: ReceiptDocument) -> ReceiptDocument:

@@ -1,10 +1,10 @@
 """What a receipt says, row by row, before any font, width or page is involved.
 
 `receipt_items` turns a `ReceiptDocument` into rows (a label on the left, an amount on the
-right), rules, a banner and a barcode; `report_items` does the same for a register report's
-`ReportDocument`. A renderer measures, wraps and draws them. Amounts that
-are None (a gift receipt) leave their row out. Discount amounts are what was taken off
-(positive on a sale, as in `core.sales.cart`) and are shown negated.
+right), rules, a banner, a barcode and a QR code; `report_items` does the same for a register
+report's `ReportDocument`. A renderer measures, wraps and draws them. Amounts that are None
+(a gift receipt) leave their row out. Discount amounts are what was taken off (positive on a
+sale, as in `core.sales.cart`) and are shown negated.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ __all__ = [
     "Banner",
     "Barcode",
     "Item",
+    "QrCode",
     "Row",
     "Rule",
     "Space",
@@ -87,7 +88,16 @@ class Barcode:
     value: str
 
 
-Item = Row | Rule | Space | Banner | Barcode
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    """A QR code, about 25 mm square, such as a link to the receipt online."""
+
+    value: str
+
+
+QR_MAX_LENGTH = 300  # a short link or reference; longer needs a denser symbol than paper holds
+
+Item = Row | Rule | Space | Banner | Barcode | QrCode
 
 
 def receipt_items(document: ReceiptDocument) -> list[Item]:
@@ -196,6 +206,8 @@ def _closing(document: ReceiptDocument) -> list[Item]:
     items: list[Item] = []
     if _encodable(document.barcode):
         items.append(Barcode(document.barcode))
+    if _encodable(document.qr) and len(document.qr) <= QR_MAX_LENGTH:
+        items.append(QrCode(document.qr))
     footer = [Row(text, centred=True) for text in document.footer if text.strip()]
     if items and footer:
         items.append(Space(4))
@@ -226,6 +238,7 @@ def _report_section(section: ReportSection) -> list[Item]:
 
 def _encodable(value: str) -> bool:
     # Code 128 carries printable ASCII; anything else prints no barcode rather than a wrong one.
+    # QR codes are held to the same, so every printer and reader agrees on what they say.
     return bool(value) and all(" " <= ch <= "~" for ch in value)
 
 

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -33,6 +36,7 @@ from core.sales.receipt import ReceiptDocument
 from devices.receipts.layout import (
     Banner,
     Item,
+    QrCode,
     Row,
     Rule,
     Space,
@@ -60,6 +64,7 @@ BAR_HEIGHT = 12 * mm
 BAR_TEXT_SIZE = 8.0
 # Bars of 3, then 2 printer dots at 203 dpi; narrower only if the symbol would not fit.
 MODULE_WIDTHS = (0.375 * mm, 0.25 * mm)
+QR_SIDE = 25 * mm  # with its quiet zone: large enough for any phone camera at arm's length
 
 Draw = Callable[[Any, float], None]  # (canvas, top of the block)
 
@@ -150,6 +155,8 @@ def _blocks(item: Item, fonts: _Fonts) -> list[_Block]:
         return [_Block(item.height)]
     if isinstance(item, Banner):
         return [_banner_block(readable(item.text, fonts.can_draw), fonts)]
+    if isinstance(item, QrCode):
+        return [_qr_block(item.value)]
     return [_barcode_block(item.value, fonts)]
 
 
@@ -266,6 +273,20 @@ def _barcode_block(value: str, fonts: _Fonts) -> _Block:
         canvas.drawCentredString(PAGE_WIDTH / 2, bottom - gap - 0.75 * size, value)
 
     return _Block(top_pad + BAR_HEIGHT + gap + 1.1 * size + 2, draw)
+
+
+def _qr_block(value: str) -> _Block:
+    widget = QrCodeWidget(value, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    scale = (QR_SIDE / (x1 - x0), QR_SIDE / (y1 - y0))
+    drawing = Drawing(QR_SIDE, QR_SIDE, transform=[scale[0], 0, 0, scale[1], 0, 0])
+    drawing.add(widget)
+    top_pad = 2.0
+
+    def draw(canvas: Any, top: float) -> None:
+        renderPDF.draw(drawing, canvas, (PAGE_WIDTH - QR_SIDE) / 2, top - top_pad - QR_SIDE)
+
+    return _Block(top_pad + QR_SIDE + 2, draw)
 
 
 def _code128(value: str, module: float) -> Any:
