@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
@@ -32,6 +34,23 @@ class StoreStatusBar(QStatusBar):
         self.register.setToolTip(f"Register {register}, receipt prefix {prefix}, at {location}")
         self._timezone = timezone
         self._show_time()
+
+    def show_devices(self, health: Sequence[tuple[str, str, bool]]) -> None:
+        """Each device as (name, state, ok): the first one in trouble, else all is well."""
+        trouble = [(name, text) for name, text, ok in health if not ok]
+        if trouble:
+            name, text = trouble[0]
+            self.devices.setText(f"{name}: {text}")
+        elif health:
+            self.devices.setText(
+                "Devices: " + ", ".join(f"{name.lower()} ok" for name, _t, _ok in health)
+            )
+        else:
+            self.devices.setText("Devices: none set up")
+        self.devices.setToolTip("\n".join(f"{name}: {text}" for name, text, _ok in health))
+        self.devices.setProperty("health", "warn" if trouble else "ok")
+        self.devices.style().unpolish(self.devices)
+        self.devices.style().polish(self.devices)
 
     def show_user(self, name: str | None, role: str | None = None) -> None:
         self.user.setText(f"User: {name} ({role})" if name else "Signed out")

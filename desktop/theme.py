@@ -114,6 +114,8 @@ def stylesheet(p: Palette) -> str:
     QLabel[health="ok"] {{ color: {p.success}; }}
     QLabel[health="warn"] {{ color: {p.danger}; }}
     QLabel[role="ok"] {{ color: {p.success}; font-weight: 600; }}
+    QFrame[role="banner"] {{ background: {p.returned_fill}; border-bottom: 2px solid {p.danger}; }}
+    QFrame[role="banner"] QLabel {{ background: transparent; }}
     QLabel[role="total"] {{ font-size: 40pt; font-weight: 700; }}
     QLabel[role="huge"] {{ font-size: 56pt; font-weight: 700; color: {p.success}; }}
     QLabel[role="figure"] {{ font-size: 14pt; }}

@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.clock import SystemClock
 from core.errors import DomainError
 from core.services.approval import ApprovalService
 from core.services.auth import AuthService, SignedInUser, SignInError, StaffTile
 from core.services.demo_store import DEMO_PASSWORD, DEMO_USERS
+from core.services.device_settings import LoadedDeviceSettings
 from core.services.identity import ThisDevice
 from core.services.local_settings import read_setting, write_setting
 from core.services.overview import store_overview
@@ -28,6 +38,12 @@ from db.errors import StoreError
 from desktop.books.page import BooksPage
 from desktop.bootstrap import AppContext, Services, open_app, set_up_store
 from desktop.customers.page import CustomersPage
+from desktop.devices.hub import DeviceHub
+from desktop.devices.page import DevicesPage
+from desktop.devices.print_banner import PrintBanner
+from desktop.devices.printing import Printing
+from desktop.devices.simulated_window import SimulatedDevicesWindow
+from desktop.devices.wedge_filter import WedgeFilter
 from desktop.drawer.desk import Desk
 from desktop.drawer.page import DrawerPage
 from desktop.home import HomePage
@@ -62,6 +78,7 @@ class MainWindow(QMainWindow):
         demo: bool,
         theme: ThemeName | None = None,
         runner: TaskRunner | None = None,
+        keyboard_scanner: bool = True,
     ) -> None:
         super().__init__()
         self.setWindowTitle("LunarFront")
@@ -70,6 +87,9 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.demo = demo
         self.theme_override = theme
+        # False leaves every key to the focused widget whatever the saved settings say: for
+        # a machine driven by software that types at machine speed (the test suite does).
+        self.keyboard_scanner = keyboard_scanner
         self.theme = theme or ThemeName.LIGHT
         self.runner = runner or TaskRunner(self)
         self.context: AppContext | None = None
@@ -77,7 +97,18 @@ class MainWindow(QMainWindow):
         self.status = StoreStatusBar(SystemClock())
         self.setStatusBar(self.status)
         self.pages = QStackedWidget()
-        self.setCentralWidget(self.pages)
+        self.hub = DeviceHub(self.runner, self)
+        self.print_banner = PrintBanner(self.hub, self)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.print_banner)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.simulated = SimulatedDevicesWindow(self.hub, self)
+        self.hub.show_simulated_requested.connect(self._show_simulated)
+        self.hub.health_changed.connect(self._show_device_health)
         self.loading = label("Opening the store…", "title")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setup_page = SetupPage()
@@ -86,6 +117,7 @@ class MainWindow(QMainWindow):
         self.settings = SettingsPage()
         self.actor: Actor | None = None
         self.ops = Operations(self.runner, self._approvals, self._actor, self)
+        self.printing = Printing(self.hub, self.ops, lambda: self._services().register)
         self.inventory = InventoryPage(
             self.runner,
             self.ops,
@@ -116,6 +148,7 @@ class MainWindow(QMainWindow):
                 currency=lambda: self._device().currency,
                 timezone=lambda: self._device().timezone,
                 receipts_dir=lambda: self._context().store.data_dir / RECEIPTS_FOLDER,
+                printing=self.printing,
             )
         )
         self.drawer = DrawerPage(
@@ -125,6 +158,7 @@ class MainWindow(QMainWindow):
                 drawer=lambda: self._services().drawer,
                 reports_dir=lambda: self._context().store.data_dir / REPORTS_FOLDER,
                 timezone=lambda: self._device().timezone,
+                printing=self.printing,
             )
         )
         self.books = BooksPage(
@@ -133,6 +167,14 @@ class MainWindow(QMainWindow):
             lambda: self._services().ledger,
             lambda: self._device().currency,
             lambda: self._context().store.data_dir / EXPORTS_FOLDER,
+        )
+        self.register.sale_completed.connect(self.printing.after_sale)
+        self.register.sale_shown.connect(self.printing.sale_shown)
+        self.devices = DevicesPage(
+            self.ops,
+            self.hub,
+            lambda: self._services().devices,
+            lambda: self._services().drawer,
         )
         # The register is Ctrl+1 and its drawer Ctrl+2; the rest follow in this order.
         self.shell = Shell(
@@ -144,6 +186,7 @@ class MainWindow(QMainWindow):
                 Area("Customers", self.customers),
                 Area("Books", self.books),
                 Area("Users", self.users),
+                Area("Devices", self.devices),
                 Area("Settings", self.settings),
             ]
         )
@@ -157,6 +200,15 @@ class MainWindow(QMainWindow):
         self.shell.sign_out_requested.connect(self._sign_out)
         self.settings.theme_chosen.connect(lambda name: self.set_theme(ThemeName(name)))
         shortcut("Ctrl+Shift+T", self, self._toggle_theme)
+        # A keyboard scanner types into whatever has the focus; this tells it from a person
+        # and sends its codes to the register (or the devices screen's scan test).
+        wedge = replace(self.hub.settings.wedge, enabled=keyboard_scanner)
+        self.wedge = WedgeFilter(wedge, wants_scan=self._wants_scan, parent=self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.wedge)
+        self.wedge.scanned.connect(self._scanned)
+        self.hub.scanned.connect(self._scanned)
 
     # -- start-up -----------------------------------------------------------------------
     def start(self) -> None:
@@ -207,6 +259,45 @@ class MainWindow(QMainWindow):
 
     def _show_login(self) -> None:
         self.runner.run_db(lambda: self._auth().staff_tiles(), self._tiles_loaded)
+        devices = self._services().devices
+        self.runner.run_db(devices.load, self._devices_loaded)
+
+    def _devices_loaded(self, loaded: LoadedDeviceSettings) -> None:
+        self.hub.apply(loaded.settings)
+        if loaded.problem:
+            self.status.devices.setToolTip(loaded.problem)
+
+    # -- devices ------------------------------------------------------------------------
+    def _show_device_health(self) -> None:
+        self.status.show_devices([(h.device, h.text, h.ok) for h in self.hub.health()])
+        wedge = self.hub.settings.wedge
+        self.wedge.set_settings(replace(wedge, enabled=wedge.enabled and self.keyboard_scanner))
+
+    def _show_simulated(self) -> None:
+        self.simulated.show()
+        self.simulated.raise_()
+
+    def _scan_target(self) -> QWidget | None:
+        """The screen a scanned code goes to: the register or the devices screen's test."""
+        if self.actor is None or self.pages.currentWidget() is not self.shell:
+            return None
+        page = self.shell.stack.currentWidget()
+        return page if page in (self.register, self.devices) else None
+
+    def _wants_scan(self, _focused: QWidget | None) -> bool:
+        return self._scan_target() is not None
+
+    def _scanned(self, code: str) -> None:
+        target = self._scan_target()
+        if target is self.register:
+            self.register.accept_scan(code)
+        elif target is self.devices:
+            self.devices.show_scan(code)
+        else:
+            # Elsewhere a scan is typing: into the field that has the focus, if it takes text.
+            focused = QApplication.focusWidget()
+            if isinstance(focused, QLineEdit) and not focused.isReadOnly():
+                focused.insert(code)
 
     def _tiles_loaded(self, tiles: list[StaffTile]) -> None:
         device = self._device()
@@ -250,6 +341,8 @@ class MainWindow(QMainWindow):
         # The books are the manager's and the accountant's, not the counter's.
         books_area = self.shell.stack.indexOf(self.books)
         self.shell.set_area_visible(books_area, actor.may(Permission.EXPORT))
+        devices_area = self.shell.stack.indexOf(self.devices)
+        self.shell.set_area_visible(devices_area, actor.may(Permission.MANAGE_DEVICES))
         self.status.show_user(user.display_name, user.role.label)
         self.home.show_user(
             f"Hello, {user.display_name}",
@@ -338,6 +431,10 @@ class MainWindow(QMainWindow):
         return device
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.hub.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.wedge)
         self.runner.shutdown()
         if self.context is not None:
             self.context.store.close()

@@ -116,6 +116,7 @@ def complete(
         sale.kind,
         Money(totals.total, sale.currency),
         Money(sale.change_minor, sale.currency),
+        opens_drawer=any(t.kind is TenderKind.CASH for t in state.tenders) or sale.change_minor > 0,
     )
 
 

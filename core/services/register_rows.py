@@ -103,6 +103,7 @@ class CompletedSale:
     kind: str
     total: Money
     change: Money
+    opens_drawer: bool = False  # cash went in or out: the drawer is kicked open
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.money import Money, format_money
 from core.services.drawer import DrawerService
 from core.staff.actor import Actor
+from desktop.devices.printing import Printing
 from desktop.operations import Operations
 from desktop.tasks import TaskRunner
 from desktop.theme import current_palette
@@ -32,6 +33,7 @@ class Desk:
     drawer: Callable[[], DrawerService]
     reports_dir: Callable[[], Path]
     timezone: Callable[[], str]
+    printing: Printing | None = None  # reports print, and the drawer opens, through it
 
     @property
     def actor(self) -> Actor:

@@ -166,6 +166,7 @@ class DrawerPage(QWidget):
             dialog = CountDialog("Count the float", plan, "Open drawer", self)
 
             def opened(state: DrawerStatus) -> None:
+                self._kick()  # the float goes in
                 if dialog.alive():  # Esc may have closed it while the float was saved
                     dialog.accept()
                 self.show_status(state)
@@ -226,6 +227,8 @@ class DrawerPage(QWidget):
         def closed(done: ClosedDrawer) -> None:
             if dialog is not None and dialog.alive():
                 dialog.accept()
+            if dialog is not None:
+                self._kick()  # the counted cash comes out for the safe
             self.refresh()
             words = f"Day closed: Z report #{done.report.number} taken."
             figures = done.report.drawer
@@ -251,6 +254,7 @@ class DrawerPage(QWidget):
         self._open(dialog)
 
     def _paid(self, state: DrawerStatus, words: str) -> None:
+        self._kick()
         self.show_status(state)
         self.say(words, "ok")
 
@@ -258,10 +262,16 @@ class DrawerPage(QWidget):
         drawer, actor = self.desk.drawer(), self.desk.actor
 
         def done(_none: None) -> None:
+            self._kick()
             self.say("Drawer opened without a sale; it is logged.", "ok")
             self.refresh()
 
         self.desk.ops.write(lambda a: drawer.no_sale(actor, approval=a), done, self._failed)
+
+    def _kick(self) -> None:
+        """Open the cash drawer through the printer (after the service has logged why)."""
+        if self.desk.printing is not None:
+            self.desk.printing.hub.open_drawer()
 
     def x_report(self) -> None:
         drawer, actor = self.desk.drawer(), self.desk.actor

@@ -80,10 +80,14 @@ class ReportDialog(RegisterDialog):
         self.save_button = self.key_button("Save PDF", "F2", self.save, "primary")
         self.open_button = self.key_button("Open PDF", "F3", self.open_pdf)
         self.open_button.setEnabled(False)
+        self.print_button = self.key_button("Print", "F4", self.print_report)
+        printing = desk.printing
+        self.print_button.setEnabled(printing is not None and printing.can_print)
         close = self.key_button("Close", "Esc", self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -120,6 +124,14 @@ class ReportDialog(RegisterDialog):
             self.saved.setText("")
             self.save_button.setEnabled(True)
             self.fail(f"The PDF was not saved: {error}")
+
+    def print_report(self) -> None:
+        printing = self.desk.printing
+        if printing is None or not printing.can_print:
+            self.fail("No receipt printer is set up on this register; save the PDF instead.")
+            return
+        printing.report(self.document.title, self.document)
+        self.saved.setText(f"{self.document.title} sent to the printer.")
 
     def open_pdf(self) -> None:
         if self.saved_path:

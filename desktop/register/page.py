@@ -396,6 +396,24 @@ class RegisterPage(QWidget):
                 return
         self.scan.clear()
         self.set_pending_quantity(None)
+        self._look_up(text, quantity)
+
+    def accept_scan(self, code: str) -> None:
+        """A code from a scanner, wherever the focus is (the customer search, a picker):
+        rung up into the cart, or a scanned receipt opens its return. While a payment is
+        being taken, the scan waits for the cashier to finish or cancel it."""
+        if not self._ready:
+            return
+        if isinstance(self.dialog, TenderDialog):
+            self.dialog.fail(f"Scanned {code}: finish the payment, or Esc, before adding items.")
+            return
+        # "3*" typed by hand, then a scan: three of the scanned item.
+        typed = self.scan.text().strip()
+        prefix = typed if typed.endswith("*") and QUANTITY_PREFIX.match(typed) else ""
+        self.scan.setText(prefix + code.strip())
+        self._enter()
+
+    def _look_up(self, text: str, quantity: int) -> None:
         self.say(f"Looking up {text}…")
         register, actor = self.till.register(), self.till.actor
         sale_id = None if self.view is None else self.view.sale_id
@@ -686,6 +704,8 @@ class RegisterPage(QWidget):
             self.activateWindow()  # the manager-approval dialog may have had the keys
             self.focus_scan()
             if error is None:
+                if self.till.printing is not None:
+                    self.till.printing.hub.open_drawer()
                 self.say("Drawer opened without a sale; it is logged.", "ok")
             else:
                 self._failed(error)

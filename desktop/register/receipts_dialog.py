@@ -31,16 +31,23 @@ class ReceiptsDialog(RegisterDialog):
             query=register.recent,
             stretch_column=2,
         )
-        self.panel.activated.connect(lambda _row: self.save(gift=False))
+        self.panel.activated.connect(lambda _row: self.reprint(gift=False))
         self.saved = label("", "hint")
-        self.reprint_button = self.key_button("Reprint (PDF)", "F2", lambda: self.save(gift=False))
-        self.gift_button = self.key_button("Gift receipt", "F3", lambda: self.save(gift=True))
+        self.reprint_button = self.key_button("Reprint", "F2", lambda: self.reprint(gift=False))
+        self.gift_button = self.key_button("Gift receipt", "F3", lambda: self.reprint(gift=True))
+        self.pdf_button = self.key_button("Save PDF", "F6", lambda: self.save(gift=False))
         self.void_button = self.key_button("Void sale", "F4", self.void)
         self.open_button = self.key_button("Open PDF", "F5", self.open_pdf)
         self.open_button.setEnabled(False)
         close = self.key_button("Close", "Esc", self.reject)
         row = QHBoxLayout()
-        for widget in (self.reprint_button, self.gift_button, self.void_button, self.open_button):
+        for widget in (
+            self.reprint_button,
+            self.gift_button,
+            self.void_button,
+            self.pdf_button,
+            self.open_button,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(close)
@@ -52,6 +59,30 @@ class ReceiptsDialog(RegisterDialog):
         layout.addLayout(row)
         self.panel.refresh()
         self.panel.box.setFocus()
+
+    def reprint(self, *, gift: bool) -> None:
+        """On the receipt printer when there is one; otherwise as a PDF."""
+        printing = self.till.printing
+        if printing is None or not printing.can_print:
+            self.save(gift=gift)
+            return
+        sale = self.panel.current()
+        if sale is None:
+            self.fail("Choose a receipt first.")
+            return
+        self.error.setText("")
+        self.saved.setText(f"Printing {sale.receipt_number}…")
+        printing.receipt(
+            sale.sale_id,
+            gift=gift,
+            reprint=not gift,
+            on_queued=self._queued,
+            on_error=self.fail,
+        )
+
+    def _queued(self, title: str) -> None:
+        if self.alive():
+            self.saved.setText(f"{title} sent to the printer.")
 
     def save(self, *, gift: bool) -> None:
         sale = self.panel.current()

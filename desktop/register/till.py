@@ -16,6 +16,7 @@ from core.services.customers import CustomerService
 from core.services.drawer import DrawerService
 from core.services.register import RegisterService
 from core.staff.actor import Actor
+from desktop.devices.printing import Printing
 from desktop.operations import Operations
 from desktop.tasks import TaskRunner
 
@@ -35,6 +36,7 @@ class Till:
     currency: Callable[[], str]
     timezone: Callable[[], str]
     receipts_dir: Callable[[], Path]
+    printing: Printing | None = None  # None: no printer wiring (receipts are saved as PDFs)
 
     @property
     def actor(self) -> Actor:

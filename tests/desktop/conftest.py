@@ -31,8 +31,11 @@ def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
 def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
     windows: list[MainWindow] = []
 
-    def opener(data_dir: Path, *, demo: bool = True, wait_login: bool = True) -> MainWindow:
-        window = MainWindow(data_dir, demo=demo)
+    def opener(
+        data_dir: Path, *, demo: bool = True, wait_login: bool = True, scanner: bool = False
+    ) -> MainWindow:
+        # The tests type at machine speed, as a scanner does; only scanner tests ask for one.
+        window = MainWindow(data_dir, demo=demo, keyboard_scanner=scanner)
         qtbot.addWidget(window)
         windows.append(window)
         window.show()
