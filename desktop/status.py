@@ -42,9 +42,7 @@ class StoreStatusBar(QStatusBar):
             name, text = trouble[0]
             self.devices.setText(f"{name}: {text}")
         elif health:
-            self.devices.setText(
-                "Devices: " + ", ".join(f"{name.lower()} ok" for name, _t, _ok in health)
-            )
+            self.devices.setText("Devices: ready")
         else:
             self.devices.setText("Devices: none set up")
         self.devices.setToolTip("\n".join(f"{name}: {text}" for name, text, _ok in health))

@@ -80,8 +80,9 @@ class DeviceHub(QObject):
 
     # -- settings --------------------------------------------------------------------------
     def apply(self, settings: DeviceSettings) -> None:
-        """Put `settings` in use: the spooler switches printer (queued and failed jobs go to
-        the new one), the scanner and pole display reopen if their port changed."""
+        """Put `settings` in use: the spooler switches printer (queued jobs go to the new
+        one; a failed one waits for the cashier's retry), the scanner and pole display reopen
+        if their port changed."""
         before, self.settings = self.settings, settings
         self.spooler.set_settings(settings.printer)
         if settings.printer.profile.logo_path != before.printer.profile.logo_path or (

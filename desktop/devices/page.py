@@ -58,16 +58,16 @@ class DevicesPage(QWidget):
         self.health.setWordWrap(True)
         self.scan_test = QLineEdit()
         self.scan_test.setAccessibleName("Scan test")
-        self.scan_test.setPlaceholderText("Scan test: put the cursor here and scan a barcode")
+        self.scan_test.setPlaceholderText("Scan test: scan a barcode here")
         self.scan_result = label("", "hint")
         self.scan_result.setWordWrap(True)
 
         self.save_button = self._action("Save", "F10", self.save, "primary")
         self.test_print_button = self._action("Test print", "F5", self.test_print)
         self.drawer_button = self._action("Open drawer", "F6", self.open_drawer)
-        self.discover_button = self._action("Find serial ports", "F7", self.discover)
-        self.pole_button = self._action("Show on pole", "F8", self.pole_test)
-        self.simulated_button = self._action("Simulated devices", "F9", hub.show_simulated)
+        self.discover_button = self._action("Serial ports", "F7", self.discover)
+        self.pole_button = self._action("Pole test", "F8", self.pole_test)
+        self.simulated_button = self._action("Simulated", "F9", hub.show_simulated)
 
         printer_card, printer_box = card()
         printer_box.addWidget(label("Receipt printer and cash drawer", "subtitle"))
@@ -90,12 +90,11 @@ class DevicesPage(QWidget):
         columns = QGridLayout()
         columns.setHorizontalSpacing(16)
         columns.setVerticalSpacing(16)
-        columns.addWidget(printer_card, 0, 0, 2, 1)
-        columns.addWidget(scanner_card, 0, 1)
-        columns.addWidget(pole_card, 1, 1)
-        columns.addWidget(health_card, 2, 0, 1, 2)
-        columns.setColumnStretch(0, 1)
-        columns.setColumnStretch(1, 1)
+        # One column: the forms keep their labels beside their fields at any window width.
+        columns.addWidget(health_card, 0, 0)
+        columns.addWidget(printer_card, 1, 0)
+        columns.addWidget(scanner_card, 2, 0)
+        columns.addWidget(pole_card, 3, 0)
         body = QWidget()
         body.setObjectName("plain")
         body.setLayout(columns)
@@ -131,6 +130,7 @@ class DevicesPage(QWidget):
     ) -> QPushButton:
         widget = button(f"{text}  ({key})", role or None)
         widget.clicked.connect(slot)
+        widget.setMinimumWidth(widget.sizeHint().width())  # never clip the key's name
         page_shortcut(key, self, slot)
         return widget
 

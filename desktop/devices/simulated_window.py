@@ -15,6 +15,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -38,7 +39,7 @@ def _line_html(line: PrintedLine) -> str:
     style = [f"text-align:{_ALIGN.get(line.align, 'left')}", "margin:0"]
     if line.bold:
         style.append("font-weight:700")
-    if line.double_height or line.double_width:
+    if line.double_width:  # double height alone is drawn bold, so the line still fits
         style.append("font-size:x-large")
     if line.reverse:
         text = f'<span style="background:#111;color:#fff">{text}</span>'
@@ -131,7 +132,22 @@ class SimulatedDevicesWindow(QWidget):
         self.paper_title.setText(f"Printer: job {self.jobs} at {at}")
         self.paper.setHtml(printout_html(printout))
         if not self.isVisible():
-            self.show()
+            self._place()
+            self._show_keeping_focus()
+
+    def _show_keeping_focus(self) -> None:
+        """Show the window, leaving the keyboard where the cashier has it (not every
+        platform honours WA_ShowWithoutActivating)."""
+        focused = QApplication.focusWidget()
+        self.show()
+        if focused is not None:
+            focused.window().activateWindow()
+            focused.setFocus()
+
+    def _place(self) -> None:
+        """Beside the register, at the right of the screen, rather than over the cart."""
+        screen = self.screen().availableGeometry()
+        self.move(screen.right() - self.width(), screen.top())
 
     def drawer_opened(self) -> None:
         self.drawer.setText(

@@ -25,6 +25,7 @@ from desktop.register.receipts_dialog import ReceiptsDialog
 from desktop.register.return_dialog import ReturnDialog
 from desktop.register.tender_dialog import TenderDialog
 from desktop.window import MainWindow
+from devices.escpos import decode
 from tests.desktop.test_areas import sign_in, when_modal
 
 Opener = Callable[..., MainWindow]
@@ -486,8 +487,14 @@ def test_a_past_sale_is_voided_with_a_manager_and_reprinted(qtbot: QtBot, till: 
         ),
         timeout=WAIT,
     )
-    press(qtbot, Qt.Key.Key_F3)  # gift receipt
-    qtbot.waitUntil(lambda: receipts.saved_path.endswith("-gift.pdf"), timeout=10_000)
+    press(qtbot, Qt.Key.Key_F3)  # a gift receipt, on the demo's simulated printer
+    simulated = window.hub.simulated
+    qtbot.waitUntil(lambda: any(b"Gift receipt" in j for j in simulated.jobs), timeout=10_000)
+    gift = decode(next(job for job in simulated.jobs if b"Gift receipt" in job))
+    assert "$" not in gift.text  # no prices on a gift receipt
+    assert gift.barcodes == (("CODE128", number),)
+    press(qtbot, Qt.Key.Key_F6)  # and a copy as a PDF
+    qtbot.waitUntil(lambda: receipts.saved_path.endswith("-copy.pdf"), timeout=10_000)
     assert Path(receipts.saved_path).read_bytes().startswith(b"%PDF")
     press(qtbot, Qt.Key.Key_F4)
     qtbot.waitUntil(lambda: isinstance(receipts.prompt, PromptDialog), timeout=WAIT)
