@@ -1,0 +1,58 @@
+"""The sync wire protocol: what a register and the sync server say to each other.
+
+Plain pydantic models, shared by `sync.client` and `sync.server`; no I/O here.
+"""
+
+from sync.protocol.messages import (
+    API_PREFIX,
+    MAX_BATCH_EVENTS,
+    MAX_BODY_BYTES,
+    MAX_PULL_LIMIT,
+    PROTOCOL_VERSION,
+    Change,
+    ChangeKind,
+    CompanyInfo,
+    DeviceInfo,
+    DeviceStatus,
+    ErrorBody,
+    ErrorCode,
+    EventResult,
+    EventStatus,
+    Health,
+    LocationInfo,
+    LocationTotals,
+    OutboxEventIn,
+    PairRequest,
+    PairResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SalesTotals,
+)
+
+__all__ = [
+    "API_PREFIX",
+    "MAX_BATCH_EVENTS",
+    "MAX_BODY_BYTES",
+    "MAX_PULL_LIMIT",
+    "PROTOCOL_VERSION",
+    "Change",
+    "ChangeKind",
+    "CompanyInfo",
+    "DeviceInfo",
+    "DeviceStatus",
+    "ErrorBody",
+    "ErrorCode",
+    "EventResult",
+    "EventStatus",
+    "Health",
+    "LocationInfo",
+    "LocationTotals",
+    "OutboxEventIn",
+    "PairRequest",
+    "PairResponse",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "SalesTotals",
+]

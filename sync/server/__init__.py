@@ -1,0 +1,1 @@
+"""The sync server: FastAPI + SQLAlchemy + psycopg on PostgreSQL (`lunarfront-server`)."""
