@@ -212,9 +212,9 @@ class MergeLog(ServerBase):
     table_name: Mapped[str] = mapped_column(String(60))
     record_id: Mapped[uuid.UUID]
     field: Mapped[str] = mapped_column(String(60))
-    base_value: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    replaced_value: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    kept_value: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    base_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    replaced_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    kept_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
     device_id: Mapped[uuid.UUID]
     event_id: Mapped[uuid.UUID]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))

@@ -1,0 +1,125 @@
+"""Serving pulls: changes made elsewhere, after the register's cursor, in commit-safe order.
+
+Why the cursor cannot skip a row committed late
+-----------------------------------------------
+Every `change_log` row records the id of the transaction that wrote it (`txid`, PostgreSQL's
+64-bit `pg_current_xact_id()`), and pulls read rows in `(txid, id)` order. Ordering by the
+row id alone is not safe: ids are taken from a sequence when a row is inserted, not when its
+transaction commits, so a long push can take id 100, a short one id 101 and commit first; a
+pull between the two commits would see 101, move its cursor past it, and never return 100.
+
+So a pull only reads rows whose `txid` is below `pg_snapshot_xmin(pg_current_snapshot())`,
+the oldest transaction still running when the query starts. Every transaction below that
+horizon has finished — committed (its rows are visible now, all of them) or rolled back (its
+rows never will be) — and every transaction that starts later gets a larger id. Hence the set
+of rows below the horizon is final: no row can later appear before a cursor that points below
+it. A row of a transaction still in flight (or one that started earlier and commits later) is
+held back until that transaction ends, not skipped; an empty page means "up to date for now".
+The horizon is taken in the same statement that reads the rows, so both see one snapshot.
+
+The price: transaction ids are shared by the whole PostgreSQL cluster, so any transaction that
+has written something and is still open — on this database or another one of the same
+cluster — holds pulls back while it runs (read-only transactions do not). Pushes are short
+(one batch); give the server's role an `idle_in_transaction_session_timeout`, and do not run
+long batch jobs on the same cluster, or registers see changes only after they end.
+
+The cursor is opaque text, `"1:<txid>:<id>"` (format version, then the position of the last
+row the register has been given or that was passed over for it). Rows are the device's
+company's only (tenant isolation); stock movements the device itself made are passed over
+(it has them), but the cursor still moves past them so they are never scanned twice. One
+page holds at most `limit` changes; `more` says another page is ready now.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import TypeAdapter
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from sync.protocol import Change, PullResponse
+from sync.server.errors import InvalidRequest
+from sync.server.models import Device
+
+CURSOR_VERSION = "1"
+_CURSOR = re.compile(r"^1:(\d{1,20}):(\d{1,19})$")
+_MAX_XID8 = 2**64 - 1
+_MAX_ID = 2**63 - 1
+# One pull scans at most this many pages' worth of rows (the device's own stock movements
+# are passed over) before it answers, so a pull is always bounded.
+MAX_PAGES_SCANNED = 10
+
+# One page in one statement. PostgreSQL builds the changes as one JSON array, which pydantic
+# parses and checks in one call: a tenth of the cost of a Python object per row. The device's
+# own stock movements are scanned (the cursor moves past them) but left out of the array.
+_PAGE = text(
+    """
+    WITH page AS (
+        SELECT id, txid, kind, table_name, entity_id, location_id, data, origin_device_id
+          FROM change_log
+         WHERE company_id = :company_id
+           AND (txid, id) > (CAST(:txid AS xid8), :id)
+           AND txid < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY txid, id
+         LIMIT :limit
+    )
+    SELECT count(*) AS scanned,
+           (SELECT txid::text FROM page ORDER BY txid DESC, id DESC LIMIT 1) AS last_txid,
+           (SELECT id FROM page ORDER BY txid DESC, id DESC LIMIT 1) AS last_id,
+           coalesce(
+               json_agg(
+                   json_build_object(
+                       'kind', kind, 'table', table_name, 'id', entity_id,
+                       'location_id', location_id, 'data', data,
+                       'origin_device_id', origin_device_id
+                   ) ORDER BY txid, id
+               ) FILTER (WHERE kind <> 'stock' OR origin_device_id IS DISTINCT FROM :device_id),
+               '[]'
+           )::text AS changes
+      FROM page
+    """
+)
+_CHANGES = TypeAdapter(list[Change])
+
+
+def pull_changes(session: Session, device: Device, cursor: str | None, limit: int) -> PullResponse:
+    position = parse_cursor(cursor)
+    changes: list[Change] = []
+    more = False
+    for _ in range(MAX_PAGES_SCANNED):
+        wanted = limit - len(changes)
+        row = session.execute(
+            _PAGE,
+            {
+                "company_id": device.company_id,
+                "device_id": device.id,
+                "txid": str(position[0]),
+                "id": position[1],
+                "limit": wanted,
+            },
+        ).one()
+        if row.scanned:
+            position = (int(row.last_txid), row.last_id)
+            changes.extend(_CHANGES.validate_json(row.changes))
+        more = row.scanned == wanted
+        if not more or len(changes) == limit:
+            break
+    return PullResponse(changes=changes, cursor=format_cursor(*position), more=more)
+
+
+def parse_cursor(cursor: str | None) -> tuple[int, int]:
+    """The position after which to read; `None` (a first pull) is the very beginning."""
+    if cursor is None or cursor == "":
+        return (0, 0)
+    match = _CURSOR.match(cursor)
+    if match is None or int(match[1]) > _MAX_XID8 or int(match[2]) > _MAX_ID:
+        raise InvalidRequest(
+            "The sync cursor is not one this server gave out; "
+            "sync again from the start (without a cursor)."
+        )
+    return int(match[1]), int(match[2])
+
+
+def format_cursor(txid: int, row_id: int) -> str:
+    return f"{CURSOR_VERSION}:{txid}:{row_id}"
