@@ -35,6 +35,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--products", type=int, default=400)
     demo.add_argument("--customers", type=int, default=250)
     demo.add_argument("--seed", type=int, default=7)
+    pair = commands.add_parser("pair", help="pair this register with a sync server")
+    pair.add_argument(
+        "--server", required=True, metavar="URL", help="e.g. https://sync.example.com"
+    )
+    pair.add_argument("--code", required=True, help="the one-time pairing code")
+    pair.add_argument("--ca-file", type=Path, help="the server's certificate authority (PEM)")
+    pair.add_argument("--name", help="this register's name (a register set up by pairing)")
+    pair.add_argument("--prefix", help="its receipt prefix, e.g. R2 (a register set up by pairing)")
+    pair.add_argument(
+        "--data-dir", type=Path, dest="command_data_dir", help="the store's data folder"
+    )
+    sync = commands.add_parser("sync", help="send and receive changes with the sync server now")
+    sync.add_argument(
+        "--data-dir", type=Path, dest="command_data_dir", help="the store's data folder"
+    )
     return parser
 
 
@@ -51,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("LUNARFRONT_LOG", "WARNING"))
     if args.command == "make-demo-store":
         return _make_demo_store(args)
+    if args.command in ("pair", "sync"):
+        return _sync_command(args)
     data_dir = resolve_data_dir(args)
     if args.self_check:
         from desktop.self_check import run_self_check
@@ -64,6 +81,22 @@ def main(argv: list[str] | None = None) -> int:
         theme=args.theme,
         probe_started=_STARTED if args.startup_probe else None,
     )
+
+
+def _sync_command(args: argparse.Namespace) -> int:
+    from sync.client.cli import pair_command, sync_command
+
+    data_dir = args.command_data_dir or resolve_data_dir(args)
+    if args.command == "pair":
+        return pair_command(
+            data_dir,
+            args.server,
+            args.code,
+            ca_file=args.ca_file,
+            name=args.name,
+            prefix=args.prefix,
+        )
+    return sync_command(data_dir)
 
 
 def _make_demo_store(args: argparse.Namespace) -> int:

@@ -35,7 +35,9 @@ __all__ = ["Posted", "business_date", "chart", "entry_draft", "post", "seed_char
 
 # Read once per company and location: account ids never change (names may), nor do a
 # register's prefix or a store's time zone.
-_ACCOUNTS: dict[uuid.UUID, dict[AccountRole, uuid.UUID]] = {}
+# Keyed by the database too: two stores open in one process (tests, benchmarks, a register
+# beside a copy of itself) may hold the same company with different account ids.
+_ACCOUNTS: dict[tuple[str, uuid.UUID], dict[AccountRole, uuid.UUID]] = {}
 _PREFIXES: dict[uuid.UUID, str] = {}
 _ZONES: dict[uuid.UUID, str] = {}
 
@@ -69,7 +71,8 @@ def seed_chart(
 
 def chart(session: Session, company_id: uuid.UUID, at: datetime) -> dict[AccountRole, uuid.UUID]:
     """The company's account for each role, seeding the default chart the first time."""
-    known = _ACCOUNTS.get(company_id)
+    key = (_database_of(session), company_id)
+    known = _ACCOUNTS.get(key)
     if known is not None:
         return known
     found = {
@@ -83,8 +86,12 @@ def chart(session: Session, company_id: uuid.UUID, at: datetime) -> dict[Account
     if not found:
         # Not cached: if this transaction rolls back, the accounts were never there.
         return seed_chart(session, company_id, at)
-    _ACCOUNTS[company_id] = found
+    _ACCOUNTS[key] = found
     return found
+
+
+def _database_of(session: Session) -> str:
+    return str(session.get_bind().engine.url)
 
 
 def business_date(session: Session, location_id: uuid.UUID, at: datetime) -> date:

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     EDIT_ACCOUNTS = "edit_accounts"
     IMPORT = "import"
     MANAGE_DEVICES = "manage_devices"
+    MANAGE_SYNC = "manage_sync"
 
     @property
     def label(self) -> str:
@@ -57,6 +58,7 @@ _LABELS = {
     Permission.EDIT_ACCOUNTS: "rename accounts in the chart of accounts",
     Permission.IMPORT: "import data",
     Permission.MANAGE_DEVICES: "set up this register's printer, scanners and display",
+    Permission.MANAGE_SYNC: "manage sync with the server",
 }
 
 _EVERYTHING = frozenset(Permission)

@@ -34,6 +34,7 @@ from db.models.sales import (
     TaxRate,
 )
 from db.models.staff import User
+from db.models.sync import SyncIssue, SyncState
 
 __all__ = [
     "AuditEntry",
@@ -70,6 +71,8 @@ __all__ = [
     "StockReceipt",
     "StoreCreditEntry",
     "Supplier",
+    "SyncIssue",
+    "SyncState",
     "TaxRate",
     "User",
     "UserPermission",

@@ -85,6 +85,15 @@ _CHANGES = TypeAdapter(list[Change])
 
 def pull_changes(session: Session, device: Device, cursor: str | None, limit: int) -> PullResponse:
     position = parse_cursor(cursor)
+    if position[0] and _from_the_future(session, position[0]):
+        # A cursor beyond every transaction this server has started: its database was
+        # replaced or restored. Answering "nothing new" would leave the register behind
+        # forever; refusing makes it pull again from the start (records are upserts and
+        # stock movements are taken once by id, so that is safe).
+        raise InvalidRequest(
+            "The sync cursor is ahead of this server's data (was its database restored?); "
+            "sync again from the start (without a cursor)."
+        )
     changes: list[Change] = []
     more = False
     for _ in range(MAX_PAGES_SCANNED):
@@ -106,6 +115,13 @@ def pull_changes(session: Session, device: Device, cursor: str | None, limit: in
         if not more or len(changes) == limit:
             break
     return PullResponse(changes=changes, cursor=format_cursor(*position), more=more)
+
+
+_NEXT_TXID = text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
+
+
+def _from_the_future(session: Session, txid: int) -> bool:
+    return txid >= int(session.execute(_NEXT_TXID).scalar_one())
 
 
 def parse_cursor(cursor: str | None) -> tuple[int, int]:

@@ -185,6 +185,20 @@ def test_a_malformed_cursor_is_refused_in_plain_words(
     assert "sync again from the start" in refused.value.message
 
 
+def test_a_cursor_from_a_database_that_was_replaced_is_refused(
+    server_db: ServerDb, store: Store
+) -> None:
+    # Well formed, but beyond every transaction this server has started: answering "nothing
+    # new" would leave the register behind for ever.
+    register = pair_register(server_db, store)
+    _, cursor = pull_all(server_db, register)
+    txid = int(cursor.split(":")[1])
+    with pytest.raises(InvalidRequest) as refused:
+        pull(server_db, register, f"1:{txid + 1_000_000}:1")
+    assert "ahead of this server's data" in refused.value.message
+    assert pull(server_db, register, cursor).changes == []
+
+
 def test_pull_over_http_pages_and_refuses_a_bad_cursor(live_server: LiveServer) -> None:
     store = open_store(live_server.server_db)
     register = pair_register(live_server.server_db, store)
