@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.catalog.products import (
@@ -21,6 +21,7 @@ from core.money import Money
 from core.services import audit
 from core.services.catalog_reads import products_with_sku
 from core.services.company_rows import check_category, company_currency
+from core.services.outbox_bulk import delete_rows
 from core.staff.actor import Actor
 from db.models import (
     Category,
@@ -93,18 +94,17 @@ def replace_barcodes(
     session: Session, company_id: uuid.UUID, product_id: uuid.UUID, codes: tuple[str, ...]
 ) -> None:
     """Make the product's barcodes exactly `codes`; the audit entry keeps the old ones."""
-    existing = set(
-        session.scalars(
-            select(ProductBarcode.code).where(ProductBarcode.product_id == product_id)
-        ).all()
-    )
-    gone = existing - set(codes)
-    if gone:
-        session.execute(
-            delete(ProductBarcode).where(
-                ProductBarcode.product_id == product_id, ProductBarcode.code.in_(gone)
+    existing: dict[str, uuid.UUID] = {
+        code: barcode_id
+        for code, barcode_id in session.execute(
+            select(ProductBarcode.code, ProductBarcode.id).where(
+                ProductBarcode.product_id == product_id
             )
         )
+    }
+    gone = [existing[code] for code in sorted(set(existing) - set(codes))]
+    # By id, through the outbox's bulk writer: each removed barcode travels as a delete.
+    delete_rows(session, ProductBarcode, gone)
     for code in codes:
         if code not in existing:
             session.add(

@@ -20,6 +20,8 @@ from core.ids import new_id
 from core.services.credentials import CredentialHasher
 from core.services.drawer import open_drawer
 from core.services.identity import ThisDevice
+from core.services.outbox_bulk import insert_rows
+from core.services.outbox_pending import note_movements
 from core.services.setup import NewUser, StoreSetup, add_user, create_store
 from core.services.tax_rates import add_rate
 from core.staff.actor import Actor
@@ -262,7 +264,12 @@ def create_demo_store(
     seed: int = 7,
     with_stock: bool = True,
 ) -> ThisDevice:
-    """Create the demo store: staff, catalog, stock and customers, in batches."""
+    """Create the demo store: staff, catalog, stock and customers, in batches.
+
+    Its rows and opening stock go to the outbox like any other change (the bulk writers of
+    `outbox_bulk`), so a demo register that founds a company on a sync server sends its
+    store whole and in order: products before the stock and sales that name them.
+    """
     device = create_store(uow_factory, clock, hasher, demo_setup())
     rng = random.Random(seed)
     now = clock.now()
@@ -297,16 +304,15 @@ def create_demo_store(
         _product_rows(rng, device.company_id, category_ids, supplier_ids, products, now)
     ):
         with uow_factory() as uow:
-            uow.session.execute(insert(Product), [p for p, _ in batch])
-            uow.session.execute(insert(ProductBarcode), [b for _, b in batch])
+            insert_rows(uow.session, Product, [p for p, _ in batch])
+            insert_rows(uow.session, ProductBarcode, [b for _, b in batch])
             if with_stock:
                 _add_opening_stock(uow, rng, device, [p for p, _ in batch], now)
             uow.commit()
     for households in _chunks(_customer_rows(rng, device.company_id, customers, now)):
         with uow_factory() as uow:
-            uow.session.execute(insert(CustomerAccount), [a for a, _ in households])
-            members = [m for _, ms in households for m in ms]
-            uow.session.execute(insert(CustomerMember), members)
+            insert_rows(uow.session, CustomerAccount, [a for a, _ in households])
+            insert_rows(uow.session, CustomerMember, [m for _, ms in households for m in ms])
             uow.commit()
     return device
 
@@ -352,10 +358,10 @@ def _add_opening_stock(
                 movements.append(_receive(product_id, None, count, cost, now, where))
         if count:
             levels.append({"product_id": product_id, "on_hand": count, **where})
-    if units:
-        uow.session.execute(insert(InventoryUnit), units)
+    insert_rows(uow.session, InventoryUnit, units)
     if movements:
         uow.session.execute(insert(StockMovement), movements)
+        note_movements(uow.session, movements)  # the opening stock travels as stock.moved
     if levels:
         uow.session.execute(insert(StockLevel), levels)
 
@@ -390,12 +396,15 @@ def _add_categories_and_suppliers(
     stamp = {"company_id": device.company_id, "created_at": now, "updated_at": now}
     with uow_factory() as uow:
         categories = {name: new_id() for name, *_ in _LINES}
-        uow.session.execute(
-            insert(Category), [{"id": cid, "name": n, **stamp} for n, cid in categories.items()]
+        insert_rows(
+            uow.session,
+            Category,
+            [{"id": cid, "name": n, **stamp} for n, cid in categories.items()],
         )
         suppliers = [new_id() for _ in _SUPPLIERS]
-        uow.session.execute(
-            insert(Supplier),
+        insert_rows(
+            uow.session,
+            Supplier,
             [{"id": sid, "name": n, **stamp} for n, sid in zip(_SUPPLIERS, suppliers, strict=True)],
         )
         uow.commit()

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from core.customers.rules import CustomerDraft, CustomerError, check_customer, email_key
@@ -33,8 +32,8 @@ from core.services.importing_index import (
     Legacy,
     cell,
     generated_number,
-    table_of,
 )
+from core.services.outbox_bulk import insert_rows, update_rows
 from db.models import CustomerAccount, CustomerMember
 
 
@@ -290,18 +289,11 @@ class CustomerPlanner:
         """Nothing: accounts need no other new rows first."""
 
     def write(self, session: Session, changes: Sequence[CustomerChange]) -> None:
-        created = [c.account for c in changes if c.created]
-        if created:
-            session.execute(insert(table_of(CustomerAccount)), created)
-        updated = [c.account for c in changes if not c.created]
-        if updated:
-            session.execute(update(CustomerAccount), updated)
-        members = [m for c in changes for m in c.add_members]
-        if members:
-            session.execute(insert(table_of(CustomerMember)), members)
-        member_updates = [m for c in changes for m in c.member_updates]
-        if member_updates:
-            session.execute(update(CustomerMember), member_updates)
+        # Through the outbox's bulk writers, so every row written travels to the server.
+        insert_rows(session, CustomerAccount, [c.account for c in changes if c.created])
+        update_rows(session, CustomerAccount, [c.account for c in changes if not c.created])
+        insert_rows(session, CustomerMember, [m for c in changes for m in c.add_members])
+        update_rows(session, CustomerMember, [m for c in changes for m in c.member_updates])
 
 
 def _same_person(member: dict[str, object], person: dict[str, object]) -> bool:

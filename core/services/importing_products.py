@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from core.catalog.products import classify_barcode
@@ -34,11 +33,9 @@ from core.services.importing_index import (
     ProductIndex,
     barcode_key,
     cell,
-    table_of,
 )
+from core.services.outbox_bulk import delete_rows, insert_rows, update_rows
 from db.models import Category, Product, ProductBarcode, Supplier
-
-_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,20 +289,12 @@ class ProductPlanner:
         """New categories and suppliers, before any batch needs them."""
         for model, names in ((Category, self._index.categories), (Supplier, self._index.suppliers)):
             if names.new:
-                session.execute(insert(model), list(names.new.values()))
+                insert_rows(session, model, list(names.new.values()))
 
     def write(self, session: Session, changes: Sequence[ProductChange]) -> None:
+        # Through the outbox's bulk writers, so every row written travels to the server.
         # Freed barcodes go first: a later row of the batch may take one of them.
-        drops = [id_ for c in changes for id_ in c.drop_barcodes]
-        for i in range(0, len(drops), _IN_CHUNK):
-            ids = drops[i : i + _IN_CHUNK]
-            session.execute(delete(ProductBarcode).where(ProductBarcode.id.in_(ids)))
-        created = [c.product for c in changes if c.created]
-        if created:
-            session.execute(insert(table_of(Product)), created)
-        updated = [c.product for c in changes if not c.created]
-        if updated:
-            session.execute(update(Product), updated)
-        barcodes = [b for c in changes for b in c.add_barcodes]
-        if barcodes:
-            session.execute(insert(table_of(ProductBarcode)), barcodes)
+        delete_rows(session, ProductBarcode, [id_ for c in changes for id_ in c.drop_barcodes])
+        insert_rows(session, Product, [c.product for c in changes if c.created])
+        update_rows(session, Product, [c.product for c in changes if not c.created])
+        insert_rows(session, ProductBarcode, [b for c in changes for b in c.add_barcodes])

@@ -1,4 +1,10 @@
-"""The outbox payload of a completed sale: everything the server needs, as plain JSON."""
+"""The outbox payload of a completed sale: everything the server needs, as plain JSON.
+
+The stock the sale moved is not built here: `stock_ledger` notes each movement as it is
+posted, and the outbox adds them all as `"stock_movements"` when the transaction commits
+(`outbox_write`), so the sale and its stock always travel as one event, whatever path
+moved the stock.
+"""
 
 from __future__ import annotations
 

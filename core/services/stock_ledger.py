@@ -2,7 +2,8 @@
 
 Every movement goes through `post_movement`, which appends the ledger row and moves the
 `stock_level` cache by the same quantity in the same transaction, so the cache can never
-drift from SUM(quantity). Nothing here commits.
+drift from SUM(quantity). Each movement is also noted for the outbox (`note_movements`):
+it travels with the sale that moved it, or as a `stock.moved` event. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.catalog.stock import MovementKind
 from core.ids import new_id
+from core.services.outbox_pending import note_movements
 from core.staff.actor import Actor
 from db.base import table
 from db.models import StockLevel, StockMovement
@@ -40,24 +42,9 @@ class Posting:
 
 def post_movement(session: Session, actor: Actor, at: datetime, posting: Posting) -> int:
     """Append one movement and move the cached level; returns the new on-hand quantity."""
-    movement_id = new_id()
-    session.add(
-        StockMovement(
-            id=movement_id,
-            company_id=actor.company_id,
-            location_id=posting.location_id,
-            product_id=posting.product_id,
-            unit_id=posting.unit_id,
-            kind=str(posting.kind),
-            quantity=posting.quantity,
-            unit_cost_minor=posting.unit_cost_minor,
-            reason=posting.reason,
-            reference_type=posting.reference_type,
-            reference_id=posting.reference_id,
-            user_id=actor.user_id,
-            created_at=at,
-        )
-    )
+    row = _movement_row(actor, at, posting)
+    session.add(StockMovement(**row))
+    note_movements(session, (row,))
     # An upsert rather than read-then-write: one statement, and under BEGIN IMMEDIATE no
     # other writer can interleave, so the cache moves by exactly the movement's quantity.
     insert = sqlite_insert(StockLevel).values(
@@ -96,25 +83,9 @@ def post_movements(
     """Append several movements and move their cached levels: two statements in all."""
     if not postings:
         return
-    rows = [
-        {
-            "id": new_id(),
-            "company_id": actor.company_id,
-            "location_id": p.location_id,
-            "product_id": p.product_id,
-            "unit_id": p.unit_id,
-            "kind": str(p.kind),
-            "quantity": p.quantity,
-            "unit_cost_minor": p.unit_cost_minor,
-            "reason": p.reason,
-            "reference_type": p.reference_type,
-            "reference_id": p.reference_id,
-            "user_id": actor.user_id,
-            "created_at": at,
-        }
-        for p in postings
-    ]
+    rows = [_movement_row(actor, at, p) for p in postings]
     session.execute(insert(table(StockMovement)), rows)
+    note_movements(session, rows)
     session.execute(
         _LEVEL_UPSERT,
         [
@@ -127,6 +98,24 @@ def post_movements(
             for p in postings
         ],
     )
+
+
+def _movement_row(actor: Actor, at: datetime, posting: Posting) -> dict[str, object]:
+    return {
+        "id": new_id(),
+        "company_id": actor.company_id,
+        "location_id": posting.location_id,
+        "product_id": posting.product_id,
+        "unit_id": posting.unit_id,
+        "kind": str(posting.kind),
+        "quantity": posting.quantity,
+        "unit_cost_minor": posting.unit_cost_minor,
+        "reason": posting.reason,
+        "reference_type": posting.reference_type,
+        "reference_id": posting.reference_id,
+        "user_id": actor.user_id,
+        "created_at": at,
+    }
 
 
 def level_on_hand(session: Session, product_id: uuid.UUID, location_id: uuid.UUID) -> int:

@@ -12,7 +12,9 @@ Two starting points:
   not snapshotted again: the server has its records, and its changes since are in its
   outbox. (The server answers the same way whether or not the code founded the company,
   so "first pairing with this server" is the rule; a second snapshot would replay old
-  values over newer ones.)
+  values over newer ones.) A store set up since its changes were captured still holds the
+  event that created its company, and everything after it, in its outbox: it is not
+  snapshotted either, or its first push would carry every record twice.
 
 The server must answer with this register's own company (and location): a code for
 another store is refused before anything here changes.
@@ -20,6 +22,7 @@ another store is refused before anything here changes.
 
 from __future__ import annotations
 
+import json
 import socket
 import uuid
 from dataclasses import dataclass
@@ -33,11 +36,12 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.ids import new_id
+from core.records import RECORD_SAVED
 from core.services import outbox
 from core.services.identity import ThisDevice, load_this_device
 from core.services.journal import seed_chart
 from core.services.outbox import SYNC_APPLY
-from db.models import Company, Device, DeviceIdentity, LedgerAccount, Location
+from db.models import Company, Device, DeviceIdentity, LedgerAccount, Location, OutboxEvent
 from db.uow import UowFactory
 from sync.client.errors import SyncError
 from sync.client.http import ServerApi, check_server_url, ssl_context
@@ -100,7 +104,9 @@ def pair_register(
         if this is None:
             session.info[SYNC_APPLY] = True
             _create_store(uow.session, response, request.device, now)
-        elif not (paired_before and same_server):
+        elif not (paired_before and same_server) and not _outbox_holds_its_founding(
+            session, this.company_id
+        ):
             snapshot = outbox.snapshot_all(uow, response.device_id, now)
         state = state_row(session)
         if this is None or not same_server:
@@ -215,3 +221,23 @@ def _create_store(
         is None
     ):
         seed_chart(session, company.id, now)
+
+
+def _outbox_holds_its_founding(session: Session, company_id: uuid.UUID) -> bool:
+    """True when the event that created this company is still waiting in the outbox, so
+    every record made since is queued behind it and a snapshot would send them twice."""
+    payloads = session.scalars(
+        select(OutboxEvent.payload)
+        .where(OutboxEvent.type == RECORD_SAVED)
+        .order_by(OutboxEvent.sequence)
+        .limit(20)
+    )
+    for text in payloads:
+        payload = json.loads(text)
+        if (
+            payload.get("table") == "company"
+            and payload.get("created") is True
+            and payload.get("id") == str(company_id)
+        ):
+            return True
+    return False

@@ -435,6 +435,11 @@ def test_a_completed_sale_is_voided_the_same_day_with_a_manager(till: Till) -> N
     code = till.barcode()
     product = till.product(code)
     before = till.stock.on_hand(product.id, till.device.location_id)
+    with till.store.read_sessions() as session:
+        # What setting up the demo store sent: its rows, and the morning float's drawer.
+        demo = session.execute(
+            select(OutboxEvent.sequence, OutboxEvent.type).order_by(OutboxEvent.sequence)
+        ).all()
     view = till.register.scan(till.cashier, code, quantity=2)
     pay_cash(till, view.sale_id, extra=500)
     done = till.register.complete(till.cashier, view.sale_id)
@@ -454,14 +459,24 @@ def test_a_completed_sale_is_voided_the_same_day_with_a_manager(till: Till) -> N
     assert entry.approved_by_id == till.manager.user_id
     with till.store.read_sessions() as session:
         events = session.execute(
-            select(OutboxEvent.sequence, OutboxEvent.type).order_by(OutboxEvent.sequence)
+            select(OutboxEvent.sequence, OutboxEvent.type, OutboxEvent.payload).order_by(
+                OutboxEvent.sequence
+            )
         ).all()
     # One gapless sequence for the register's events, whatever took the numbers (the demo's
-    # morning float opened the drawer first).
-    assert [tuple(e) for e in events] == [
-        (1, "drawer.opened"),
-        (2, "sale.completed"),
-        (3, "sale.voided"),
+    # morning float opened the drawer first, after the rows of the set-up).
+    assert [t for _, t in demo if not t.startswith("record.")] == ["drawer.opened", "stock.moved"]
+    last = len(demo)
+    assert [(n, t) for n, t, _ in events] == [
+        *((n, t) for n, t in demo),
+        (last + 1, "sale.completed"),
+        (last + 2, "sale.voided"),
+    ]
+    # Each carries the stock it moved, and nothing else moved stock or changed a record.
+    moved = [json.loads(p)["stock_movements"] for _, _, p in events[-2:]]
+    assert [[(m["product_id"], m["quantity"]) for m in ms] for ms in moved] == [
+        [(str(product.id), -2)],
+        [(str(product.id), 2)],
     ]
     with pytest.raises(SaleError, match="was voided"):
         till.register.add_return(till.cashier, receipt_line(till, "R1-000001"), 1)

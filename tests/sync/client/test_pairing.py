@@ -8,7 +8,7 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core.records import REPLICATED_TABLES
 from sync.client import KEYRING_SERVICE, SyncError
@@ -16,7 +16,7 @@ from sync.client.http import check_server_url
 from sync.server.app import create_app
 from sync.server.models import Device as ServerDevice
 from tests.support import make_demo
-from tests.sync.client.support import MemoryKeyring, register_at, server_scalar
+from tests.sync.client.support import MemoryKeyring, Register, register_at, server_scalar
 from tests.sync.client.tls import make_tls_files
 from tests.sync.fixtures import LiveServer, ServerDb, UvicornThread, free_port, server_config
 
@@ -245,6 +245,8 @@ def test_a_revoked_register_is_told_to_pair_again_and_keeps_its_queue(
 def test_a_store_set_up_here_founds_its_company_and_sends_everything_once(
     live_server: LiveServer, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
+    # Set up since changes are captured: its outbox already holds every record, from the
+    # event that created the company on, so pairing queues nothing more.
     make_demo(tmp_path / "shop", products=8, customers=3).close()
     register = register_at(tmp_path / "shop")
     try:
@@ -253,20 +255,77 @@ def test_a_store_set_up_here_founds_its_company_and_sends_everything_once(
         reply = register.engine.pair(live_server.url, live_server.pairing_code(new_company=True))
         company = register.scalar("SELECT company_id FROM device_identity")
         assert reply.company.id.bytes == company
-        assert register.count("outbox_event") == queued_before + local_rows  # the snapshot
-        assert register.engine.status().waiting == queued_before + local_rows
+        assert register.count("outbox_event") == queued_before
         report = register.engine.sync_once()
         assert report.status.last_error is None
         assert report.status.waiting == 0
-        on_server = server_scalar(
-            live_server,
-            "SELECT count(*) FROM record WHERE company_id = :company",
-            company=reply.company.id,
-        )
-        assert on_server == local_rows
+        assert _records_on_server(live_server, reply.company.id) == local_rows
+    finally:
+        register.close()
+
+
+def test_a_store_from_before_capture_is_snapshotted_once_when_it_founds_its_company(
+    live_server: LiveServer, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    make_demo(tmp_path / "shop", products=8, customers=3).close()
+    register = register_at(tmp_path / "shop")
+    try:
+        kept = _keep_only_domain_events(register)
+        local_rows = sum(register.count(table.name) for table in REPLICATED_TABLES)
+        reply = register.engine.pair(live_server.url, live_server.pairing_code(new_company=True))
+        assert register.count("outbox_event") == kept + local_rows  # the snapshot
+        assert register.engine.status().waiting == kept + local_rows
+        report = register.engine.sync_once()
+        assert report.status.last_error is None
+        assert report.status.waiting == 0
+        assert _records_on_server(live_server, reply.company.id) == local_rows
         # Re-paired after its token was revoked: nothing is queued a second time.
         live_server.revoke(reply.device_id)
         register.engine.pair(live_server.url, live_server.pairing_code(reply.location.id))
         assert register.count("outbox_event") == 0
     finally:
         register.close()
+
+
+def _records_on_server(live_server: LiveServer, company_id: uuid.UUID) -> object:
+    return server_scalar(
+        live_server,
+        "SELECT count(*) FROM record WHERE company_id = :company",
+        company=company_id,
+    )
+
+
+def _keep_only_domain_events(register: Register) -> int:
+    """Make the outbox look like one written before records were captured: only the sale
+    and drawer events, numbered 1… without gaps, and the counter after the last."""
+    with register.store.engine.begin() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT id, device_id, schema_version, type, payload, device_time "
+                "FROM outbox_event WHERE type NOT IN ('record.saved', 'record.deleted', "
+                "'stock.moved') ORDER BY sequence"
+            )
+        ).all()
+        connection.execute(text("DELETE FROM outbox_event"))
+        for number, row in enumerate(rows, start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox_event (id, device_id, sequence, schema_version, type, "
+                    "payload, device_time) VALUES (:id, :device, :seq, :version, :type, "
+                    ":payload, :time)"
+                ),
+                {
+                    "id": row.id,
+                    "device": row.device_id,
+                    "seq": number,
+                    "version": row.schema_version,
+                    "type": row.type,
+                    "payload": row.payload,
+                    "time": row.device_time,
+                },
+            )
+        connection.execute(
+            text("UPDATE device_counter SET last_value = :n WHERE name = 'outbox'"),
+            {"n": len(rows)},
+        )
+    return len(rows)
