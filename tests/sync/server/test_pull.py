@@ -23,6 +23,7 @@ from tests.sync.server.test_push_support import (
     push,
     sale,
     saved,
+    settle,
 )
 
 
@@ -202,6 +203,7 @@ def test_a_cursor_from_a_database_that_was_replaced_is_refused(
 def test_pull_over_http_pages_and_refuses_a_bad_cursor(live_server: LiveServer) -> None:
     store = open_store(live_server.server_db)
     register = pair_register(live_server.server_db, store)
+    settle(live_server.server_db)  # another run's open transaction on this PostgreSQL
     headers = {"Authorization": f"Bearer {register.token}"}
     with httpx.Client(base_url=live_server.url, headers=headers) as client:
         first = client.get("/v1/pull", params={"limit": 2})
