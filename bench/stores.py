@@ -73,7 +73,6 @@ def ensure_store(context: RunContext, store: DemoStore) -> Path:
     partial = home / "store.partial"
     partial.parent.mkdir(parents=True, exist_ok=True)
     context.log(generate(store, partial).strip())
-    _as_if_synced(partial)
     partial.rename(data_dir)
     # Written last: a stamp only ever sits next to a finished store.
     (home / STAMP_NAME).write_text(json.dumps(wanted), encoding="utf-8")
@@ -106,6 +105,7 @@ def generate(store: DemoStore, target: Path) -> str:
         raise BenchmarkError(
             f"make-demo-store failed ({done.returncode}): {done.stderr.strip()[-800:]}"
         )
+    _as_if_synced(target)
     return done.stdout
 
 

@@ -72,6 +72,10 @@ class ReplicatedTable:
     merge_logged: bool = False
 
 
+# Columns every register changes along with any edit: when two registers both changed them,
+# that alone is no conflict worth a manager's review (the later arrival is kept, unlogged).
+BOOKKEEPING_COLUMNS = frozenset({"created_at", "updated_at", "version"})
+
 # In dependency order: a row's foreign keys point only at tables earlier in this list.
 REPLICATED_TABLES: tuple[ReplicatedTable, ...] = (
     ReplicatedTable("company"),

@@ -14,6 +14,7 @@ from bench.cases import (
     register_ui,
     startup,
     store_open,
+    sync,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "register_ui",
     "startup",
     "store_open",
+    "sync",
 ]

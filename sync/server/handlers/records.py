@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from core.records import REPLICATED, ReplicatedTable
+from core.records import BOOKKEEPING_COLUMNS, REPLICATED, ReplicatedTable
 from sync.protocol import ChangeKind, OutboxEventIn
 from sync.server.handlers.errors import PermanentEventError
 from sync.server.handlers.known import StoredRecord, Wanted
@@ -61,7 +61,7 @@ def apply_saved(scope: EventScope) -> None:
             data[name] = incoming
             continue
         held = data[name]
-        if name not in base or base[name] != held:
+        if name not in BOOKKEEPING_COLUMNS and (name not in base or base[name] != held):
             # Changed elsewhere since this device read it: the later arrival wins, logged.
             scope.writes.merge_log.append(
                 {

@@ -78,8 +78,18 @@ def test_concurrent_edits_to_a_customer_merge_per_field_and_log_the_conflict(
                 saved(
                     "customer_account",
                     cid,
-                    {"phone": "555-0199", "email": "ada@front.example"},
-                    {"phone": "555-0100", "email": "ada@example.com"},
+                    {
+                        "phone": "555-0199",
+                        "email": "ada@front.example",
+                        "updated_at": "2026-11-21T10:00:00+00:00",
+                        "version": 2,
+                    },
+                    {
+                        "phone": "555-0100",
+                        "email": "ada@example.com",
+                        "updated_at": "2026-11-20T09:00:00+00:00",
+                        "version": 1,
+                    },
                 ),
             )
         ],
@@ -93,8 +103,18 @@ def test_concurrent_edits_to_a_customer_merge_per_field_and_log_the_conflict(
                 saved(
                     "customer_account",
                     cid,
-                    {"name": "Ada King", "email": "ada@back.example"},
-                    {"name": "Ada Lovelace", "email": "ada@example.com"},
+                    {
+                        "name": "Ada King",
+                        "email": "ada@back.example",
+                        "updated_at": "2026-11-21T10:05:00+00:00",
+                        "version": 2,
+                    },
+                    {
+                        "name": "Ada Lovelace",
+                        "email": "ada@example.com",
+                        "updated_at": "2026-11-20T09:00:00+00:00",
+                        "version": 1,
+                    },
                 ),
             )
         ],
@@ -106,6 +126,8 @@ def test_concurrent_edits_to_a_customer_merge_per_field_and_log_the_conflict(
     assert merged.data["name"] == "Ada King"  # only the back register changed it
     assert merged.data["phone"] == "555-0199"  # only the front register changed it
     assert merged.data["email"] == "ada@back.example"  # both: the later arrival wins
+    # Both registers also moved `updated_at` and `version`: bookkeeping, kept but not logged.
+    assert merged.data["updated_at"] == "2026-11-21T10:05:00+00:00"
     with server_db.session() as session:
         log = session.scalars(select(MergeLog)).one()
         assert (log.table_name, log.record_id, log.field) == ("customer_account", cid, "email")
