@@ -9,11 +9,13 @@ in the path without a network.
 
 from __future__ import annotations
 
+import json
 import ssl
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Protocol, Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from sync.client.errors import ServerProblemError, SyncError
 from sync.protocol import (
     API_PREFIX,
+    Change,
     DeviceStatus,
     ErrorBody,
     ErrorCode,
@@ -36,6 +39,13 @@ __all__ = ["TIMEOUT", "ServerApi", "check_server_url"]
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=5.0)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class EventBody(Protocol):
+    """One outbox event, already written as the JSON of an `OutboxEventIn`."""
+
+    def json(self) -> bytes: ...
+
 
 _Reply = TypeVar("_Reply", bound=BaseModel)
 
@@ -158,7 +168,28 @@ class ServerApi:
         return response.content
 
     def read_pull(self, content: bytes) -> PullResponse:
-        return self._parse(PullResponse, content, 200)
+        """Parsed change by change, not in one call: one call over a page of thousands of
+        changes holds the GIL for a quarter of a second and the register's screen with it;
+        many short calls let the GUI thread in between."""
+        try:
+            raw = json.loads(content)
+            changes = raw.pop("changes")
+            if not isinstance(changes, list):
+                raise TypeError("changes")
+            envelope = PullResponse.model_validate({**raw, "changes": []})
+            parsed = [Change.model_validate(change) for change in changes]
+        except (ValueError, TypeError, KeyError, AttributeError, ValidationError) as exc:
+            raise ServerProblemError(_NOT_UNDERSTOOD, answered=True, status=200) from exc
+        return envelope.model_copy(update={"changes": parsed})
+
+    def push_events(self, events: Sequence[EventBody]) -> PushResponse:
+        """A push whose body is written event by event from the outbox's own JSON text,
+        for the same reason: no single call over the whole batch."""
+        body = b'{"events":[' + b",".join(event.json() for event in events) + b"]}"
+        response = self._send_bytes("POST", API_PREFIX + "/push", body)
+        if not response.is_success:
+            raise self._refusal(response)
+        return self._parse(PushResponse, response.content, response.status_code)
 
     def device(self) -> DeviceStatus:
         return self._call(DeviceStatus, "GET", "/device")
@@ -191,7 +222,16 @@ class ServerApi:
         params: dict[str, str | int] | None,
     ) -> httpx.Response:
         content = None if body is None else body.model_dump_json().encode()
-        headers = {} if body is None else {"Content-Type": "application/json"}
+        return self._send_bytes(method, path, content, params)
+
+    def _send_bytes(
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        params: dict[str, str | int] | None = None,
+    ) -> httpx.Response:
+        headers = {} if content is None else {"Content-Type": "application/json"}
         try:
             return self._client.request(
                 method, path, content=content, headers=headers, params=params

@@ -17,8 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
@@ -29,7 +28,7 @@ from db.uow import UowFactory
 from sync.client.errors import ServerProblemError
 from sync.client.http import ServerApi, is_gap
 from sync.client.state import record_issue
-from sync.protocol import MAX_BATCH_EVENTS, EventStatus, OutboxEventIn, PushRequest, PushResponse
+from sync.protocol import MAX_BATCH_EVENTS, EventStatus, PushResponse
 
 __all__ = ["PushOutcome", "check_restored", "push_all"]
 
@@ -79,9 +78,9 @@ def push_all(
             rows = list(_oldest(session, device_id, batch_size))
         if not rows:
             return outcome
-        events = [_event_in(row) for row in rows]
+        events = [_event_body(row) for row in rows]
         try:
-            response = api.push(PushRequest(events=events))
+            response = api.push_events(events)
         except ServerProblemError as exc:
             if not is_gap(exc):
                 raise
@@ -115,22 +114,48 @@ def _oldest(session: Session, device_id: uuid.UUID, limit: int) -> Iterator[Outb
     yield from session.scalars(query)
 
 
-def _event_in(row: OutboxEvent) -> OutboxEventIn:
-    try:
-        payload: Any = json.loads(row.payload)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        # Never drop it: the server records what it cannot read for a manager to see.
-        payload = {"unreadable_payload": row.payload}
-    return OutboxEventIn(
-        id=row.id,
-        sequence=row.sequence,
-        schema_version=row.schema_version,
-        type=row.type,
-        payload=payload,
-        device_time=row.device_time,
+@dataclass(frozen=True, slots=True)
+class _StoredEvent:
+    """An outbox row as the push body carries it; its payload is the stored JSON text."""
+
+    row: OutboxEvent
+
+    def json(self) -> bytes:
+        row = self.row
+        payload = row.payload
+        try:
+            readable = isinstance(json.loads(payload, parse_constant=_not_json), dict)
+        except ValueError:
+            readable = False
+        if not readable:
+            # Never drop it: the server records what it cannot read for a manager to see.
+            payload = json.dumps({"unreadable_payload": row.payload})
+        try:
+            return _event_text(row, payload).encode()
+        except UnicodeEncodeError:
+            # A lone surrogate in the text: escaped, it is still JSON the server can read.
+            escaped = json.dumps(json.loads(payload), ensure_ascii=True)
+            return _event_text(row, escaped).encode()
+
+
+def _event_text(row: OutboxEvent, payload: str) -> str:
+    return (
+        f'{{"id":"{row.id}","sequence":{row.sequence},'
+        f'"schema_version":{row.schema_version},"type":{json.dumps(row.type)},'
+        f'"payload":{payload},"device_time":"{_aware(row.device_time).isoformat()}"}}'
     )
+
+
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _event_body(row: OutboxEvent) -> _StoredEvent:
+    return _StoredEvent(row)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _acknowledge(

@@ -11,9 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.services import outbox
 from db.store import DATABASE_NAME
 from tests.sync.client.proxy import FaultyProxy
 from tests.sync.client.support import (
+    START,
     MemoryKeyring,
     device_id_of,
     paired_register,
@@ -326,5 +328,33 @@ def test_an_empty_or_tiny_queue_pushes_only_what_there_is(
         report = register.engine.sync_once()
         assert report.pushed == count
         assert transport.pushes == ([count] if count else [])
+    finally:
+        register.close()
+
+
+def test_a_payload_that_is_not_strict_json_still_travels_and_is_kept(
+    live_server: LiveServer, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    # A NaN (which Python's json writes but JSON does not allow) must neither break the batch
+    # nor be lost: it goes up wrapped as text, for the server to keep as it is.
+    register = paired_register(live_server, store_on(live_server), tmp_path / "till")
+    try:
+        queue_events(register, 1)
+        with register.store.uow() as uow:
+            outbox.emit(
+                uow, device_id_of(register), "drawer.no_sale", {"weird": float("nan")}, START
+            )
+            uow.commit()
+        queue_events(register, 1, kind="drawer.no_sale")
+        report = register.engine.sync_once()
+        assert report.pushed == 3
+        assert report.status.last_error is None
+        kept = server_scalar(
+            live_server,
+            "SELECT payload->>'unreadable_payload' FROM device_event "
+            "WHERE payload ? 'unreadable_payload'",
+        )
+        assert kept == '{"weird": NaN}'
+        assert recorded(live_server) == 3
     finally:
         register.close()
