@@ -44,6 +44,7 @@ def run_app(
             app.quit()
 
         window.login_ready.connect(ready)
+    window.login_ready.connect(collector.freeze_long_lived)
     window.showMaximized()  # a counter screen belongs to the app
     window.start()
     app.exec()

@@ -19,9 +19,25 @@ class MainThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         gc.disable()
+        self._frozen = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.collect)
         self._timer.start(INTERVAL_MS)
+
+    def freeze_long_lived(self) -> None:
+        """Collect once, then move every object alive now out of the collector's view.
+
+        What exists once the window is ready (modules, Qt wrappers, the store's caches) lives
+        as long as the process. Left in the oldest generation, every full collection walks it
+        again; with the sync runner allocating page after page, full collections come often
+        and each held the GUI for 100-250 ms. Frozen, a full collection walks only what was
+        made since. Only the first call does anything (the sign-in screen comes back often).
+        """
+        if self._frozen:
+            return
+        self._frozen = True
+        gc.collect()
+        gc.freeze()
 
     def collect(self) -> None:
         # Collect only the generations whose thresholds were crossed, as automatic gc would.
