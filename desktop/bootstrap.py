@@ -29,6 +29,7 @@ from core.services.setup import StoreSetup, create_store
 from core.services.staff import StaffService
 from core.services.stock import StockService
 from db.store import Store, open_store
+from sync.client import KeyringTokenStore, SyncEngine
 
 APP_NAME = "LunarFront"
 
@@ -70,6 +71,8 @@ class AppContext:
     demo: bool
     device: ThisDevice | None = None
     services: Services | None = None
+    # The register's sync client; it only reads its local state until the register is paired.
+    sync: SyncEngine | None = None
 
     @property
     def auth(self) -> AuthService | None:
@@ -104,6 +107,9 @@ def open_app(data_dir: Path, *, demo: bool, clock: Clock | None = None) -> AppCo
     context = AppContext(
         store=store, clock=clock or SystemClock(), hasher=CredentialHasher(), demo=demo
     )
+    # The device token lives in the OS keyring. Without one the app still runs: sync says
+    # "not set up" and pairing explains the keyring problem when it tries to store the token.
+    context.sync = SyncEngine(store.uow, context.clock, KeyringTokenStore())
     with store.read_sessions() as session:
         device = load_this_device(session)
     if device is None and demo:

@@ -1,4 +1,4 @@
-"""Settings for this machine: theme, and where its data lives."""
+"""Settings for this machine: theme, pairing with a sync server, and where its data lives."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from desktop.widgets import button, card, label
 
 class SettingsPage(QWidget):
     theme_chosen = Signal(str)
+    sync_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +36,18 @@ class SettingsPage(QWidget):
         theme_box.addLayout(row)
         layout.addWidget(theme_card)
 
+        sync_card, sync_box = card()
+        sync_box.addWidget(label("Sync with a server", "subtitle"))
+        self.sync_state = label("Sync: not set up", "muted")
+        sync_box.addWidget(self.sync_state)
+        sync_row = QHBoxLayout()
+        self.sync_button = button("Pairing and sync  (Ctrl+0)")
+        self.sync_button.clicked.connect(self.sync_requested)
+        sync_row.addWidget(self.sync_button)
+        sync_row.addStretch(1)
+        sync_box.addLayout(sync_row)
+        layout.addWidget(sync_card)
+
         about_card, about_box = card()
         about_box.addWidget(label("This machine", "subtitle"))
         self.about = label("", "muted")
@@ -44,6 +57,11 @@ class SettingsPage(QWidget):
 
     def show_theme(self, name: ThemeName) -> None:
         self.theme_buttons[name].setChecked(True)
+
+    def show_sync(self, text: str, may_manage: bool) -> None:
+        """The sync state in a line; the way to the sync screen only for those who may use it."""
+        self.sync_state.setText(text)
+        self.sync_button.setVisible(may_manage)
 
     def show_about(self, lines: list[str]) -> None:
         self.about.setText("\n".join(lines))

@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 
 from desktop.widgets import button, label, shortcut
 
+# Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth area, as on the keyboard's top row.
+AREA_KEYS = tuple(f"Ctrl+{digit}" for digit in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0))
+
 
 @dataclass(frozen=True, slots=True)
 class Area:
@@ -46,8 +49,10 @@ class Shell(QWidget):
         self.stack = QStackedWidget()
         self.group = QButtonGroup(self)
         self.buttons: list[QPushButton] = []
+        if len(areas) > len(AREA_KEYS):
+            raise ValueError(f"at most {len(AREA_KEYS)} areas have a Ctrl+digit key")
         for index, area in enumerate(areas):
-            keys = f"Ctrl+{index + 1}"
+            keys = AREA_KEYS[index]
             nav_button = button(f"{area.title}")
             nav_button.setCheckable(True)
             nav_button.setToolTip(f"{area.title} ({keys})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -57,6 +58,8 @@ from desktop.setup_page import SetupPage
 from desktop.shell import Area, Shell
 from desktop.staff.page import UsersPage
 from desktop.status import StoreStatusBar
+from desktop.sync.bridge import SyncBridge
+from desktop.sync.page import SyncPage
 from desktop.tasks import TaskRunner
 from desktop.theme import ThemeName, apply_theme
 from desktop.widgets import label, shortcut
@@ -96,6 +99,11 @@ class MainWindow(QMainWindow):
         self.user: SignedInUser | None = None
         self.status = StoreStatusBar(SystemClock())
         self.setStatusBar(self.status)
+        # Sync runs on the runner's own thread; its reports arrive here as a signal.
+        self.sync_bridge = SyncBridge(self.runner, parent=self)
+        self.sync_bridge.status_changed.connect(self.status.show_sync)
+        self.status.sync.clicked.connect(self._open_sync)
+        self.sync_bridge.status_changed.connect(self._show_sync)
         self.pages = QStackedWidget()
         self.hub = DeviceHub(self.runner, self)
         self.print_banner = PrintBanner(self.hub, self)
@@ -169,6 +177,7 @@ class MainWindow(QMainWindow):
             lambda: self._context().store.data_dir / EXPORTS_FOLDER,
         )
         self.register.sale_completed.connect(self.printing.after_sale)
+        self.register.sale_completed.connect(lambda _sale: self.sync_bridge.nudge())
         self.register.sale_shown.connect(self.printing.sale_shown)
         self.devices = DevicesPage(
             self.ops,
@@ -176,7 +185,14 @@ class MainWindow(QMainWindow):
             lambda: self._services().devices,
             lambda: self._services().drawer,
         )
-        # The register is Ctrl+1 and its drawer Ctrl+2; the rest follow in this order.
+        self.sync = SyncPage(
+            self.ops,
+            self.sync_bridge,
+            lambda: self._device().timezone,
+            self._now,
+        )
+        # The register is Ctrl+1 and its drawer Ctrl+2; the rest follow in this order, the
+        # tenth (sync) on Ctrl+0.
         self.shell = Shell(
             [
                 Area("Register", self.register),
@@ -188,6 +204,7 @@ class MainWindow(QMainWindow):
                 Area("Users", self.users),
                 Area("Devices", self.devices),
                 Area("Settings", self.settings),
+                Area("Sync", self.sync),
             ]
         )
         self.shell.area_shown.connect(self._area_shown)
@@ -199,6 +216,7 @@ class MainWindow(QMainWindow):
         self.shell.lock_requested.connect(self._lock)
         self.shell.sign_out_requested.connect(self._sign_out)
         self.settings.theme_chosen.connect(lambda name: self.set_theme(ThemeName(name)))
+        self.settings.sync_requested.connect(self._open_sync)
         shortcut("Ctrl+Shift+T", self, self._toggle_theme)
         # A keyboard scanner types into whatever has the focus; this tells it from a person
         # and sends its codes to the register (or the devices screen's scan test).
@@ -225,6 +243,8 @@ class MainWindow(QMainWindow):
     def _opened(self, result: tuple[AppContext, ThemeName]) -> None:
         self.context, saved_theme = result
         self.apply_theme(self.theme_override or saved_theme)
+        if self.context.sync is not None:
+            self.sync_bridge.attach(self.context.sync)
         if self.context.device is None:
             self.pages.setCurrentWidget(self.setup_page)
             self.setup_page.company.setFocus()
@@ -266,6 +286,16 @@ class MainWindow(QMainWindow):
         self.hub.apply(loaded.settings)
         if loaded.problem:
             self.status.devices.setToolTip(loaded.problem)
+
+    # -- sync ---------------------------------------------------------------------------
+    def _show_sync(self, _status: object = None) -> None:
+        may = self.actor is not None and self.actor.may(Permission.MANAGE_SYNC)
+        self.settings.show_sync(self.status.sync.full_text, may)
+
+    def _open_sync(self) -> None:
+        """The status bar's sync item was clicked: the sync screen, for those who may see it."""
+        if self.actor is not None and self.pages.currentWidget() is self.shell:
+            self.shell.show_area(self.shell.stack.indexOf(self.sync))
 
     # -- devices ------------------------------------------------------------------------
     def _show_device_health(self) -> None:
@@ -343,6 +373,9 @@ class MainWindow(QMainWindow):
         self.shell.set_area_visible(books_area, actor.may(Permission.EXPORT))
         devices_area = self.shell.stack.indexOf(self.devices)
         self.shell.set_area_visible(devices_area, actor.may(Permission.MANAGE_DEVICES))
+        sync_area = self.shell.stack.indexOf(self.sync)
+        self.shell.set_area_visible(sync_area, actor.may(Permission.MANAGE_SYNC))
+        self._show_sync()
         self.status.show_user(user.display_name, user.role.label)
         self.home.show_user(
             f"Hello, {user.display_name}",
@@ -417,6 +450,9 @@ class MainWindow(QMainWindow):
         assert services is not None
         return services
 
+    def _now(self) -> datetime:
+        return self._context().clock.now()
+
     def _approvals(self) -> ApprovalService:
         return self._services().approvals
 
@@ -431,6 +467,7 @@ class MainWindow(QMainWindow):
         return device
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.sync_bridge.close()
         self.hub.close()
         app = QApplication.instance()
         if app is not None:
