@@ -83,7 +83,7 @@ class PairingForm(QWidget):
         super().__init__(parent)
         self.setObjectName("plain")
         self.server = _line("Sync server address", "https://sync.example.com")
-        self.code = _line("Pairing code", "e.g. 7KQ2-M9XD")
+        self.code = _line("Pairing code", "e.g. 7KQ2M-9XDAB")
         self.ca_file = _line(
             "CA certificate file", "Only if the server's administrator gave you one"
         )

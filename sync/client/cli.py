@@ -49,8 +49,8 @@ def pair_command(
         engine.close()
         store.close()
     out.write(
-        f"Paired with {status.server_url}: this register belongs to {reply.location.name} "
-        f"of {reply.company.name}.\n"
+        f"Paired with {status.server_url}.\n"
+        f"Company: {reply.company.name}\nStore: {reply.location.name}\n"
     )
     if status.last_error is not None:
         err.write(

@@ -28,32 +28,13 @@ from sync.client import SyncEngine, SyncReport, SyncStatus
 from tests.desktop.test_areas import area, sign_in
 from tests.desktop.test_devices import cash_sale
 from tests.desktop.test_register import approve_with_pin, barcodes, focused, press, type_text
+from tests.sync.client.support import MemoryKeyring
 
 Opener = Callable[..., MainWindow]
 WAIT = 10_000
 # A push that failed waits for its backoff (2 s, then doubling, with jitter) before the
 # runner tries again, so coming back after an outage takes a few seconds.
 CATCH_UP = 30_000
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """The real keyring API over a dict: the test machine's own store is never touched."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
 
 
 @pytest.fixture(autouse=True)

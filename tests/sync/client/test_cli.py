@@ -26,7 +26,7 @@ def test_pair_then_sync_from_the_command_line(
     assert main([*argv, "--name", "Back office", "--prefix", "bo"]) == 0
     out, err = capsys.readouterr()
     assert "Paired with http://127.0.0.1" in out
-    assert "belongs to Main Street of Harmony Music" in out
+    assert "Company: Harmony Music\nStore: Main Street" in out
     assert err == ""
     register = register_at(data_dir)
     try:
