@@ -10,10 +10,12 @@ executor like every other read.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from core.staff.actor import Actor
 from desktop.sync.pairing_form import PairingInput
 from desktop.tasks import TaskRunner
 from sync.client import SyncEngine, SyncReport, SyncRunner, SyncStatus
@@ -78,8 +80,12 @@ class SyncBridge(QObject):
         request: PairingInput,
         on_done: Callable[[PairResponse], None],
         on_error: Callable[[BaseException], None],
+        *,
+        by: Actor | None = None,
+        approved_by: uuid.UUID | None = None,
     ) -> None:
-        """Pair with the server (network and keyring on the network pool), then start syncing."""
+        """Pair with the server (network and keyring on the network pool), then start syncing.
+        `by` (and `approved_by`): whom the pairing is audited under."""
         engine = self._require_engine()
 
         def done(response: PairResponse) -> None:
@@ -90,7 +96,11 @@ class SyncBridge(QObject):
             on_done(response)
 
         self._tasks.run_net(
-            lambda: engine.pair(request.server_url, request.code, request.ca_file), done, on_error
+            lambda: engine.pair(
+                request.server_url, request.code, request.ca_file, by=by, approved_by=approved_by
+            ),
+            done,
+            on_error,
         )
 
     def sync_now(

@@ -236,7 +236,13 @@ class SyncPage(QWidget):
         self.say(f"Pairing with {request.server_url}…")
         self.ops.write(
             lambda approval: require(actor, Permission.MANAGE_SYNC, approval),
-            lambda _manager: self.bridge.pair(request, self._paired, self._pair_failed(request)),
+            lambda manager: self.bridge.pair(
+                request,
+                self._paired,
+                self._pair_failed(request),
+                by=actor,
+                approved_by=manager,
+            ),
             self._pair_failed(request),
         )
 

@@ -184,10 +184,16 @@ class SyncEngine:
         *,
         device_name: str | None = None,
         prefix: str | None = None,
+        by: Actor | None = None,
+        approved_by: uuid.UUID | None = None,
     ) -> PairResponse:
         """Pair with the server (raises SyncError in plain words). A fresh register then
         downloads its store; trouble during that first download shows in the status and
-        the next cycle carries on from where it stopped."""
+        the next cycle carries on from where it stopped.
+
+        `by`: the signed-in user the app checked `manage_sync` for (and the manager who
+        approved, if one did); the pairing is written to the audit log in their name. The
+        command line pairs a machine before anyone signs in, so it passes nobody."""
         with self._lock:
             paired = pair_register(
                 self._uow_factory,
@@ -202,6 +208,8 @@ class SyncEngine:
                 prefix=prefix,
             )
             self._numbering_checked = False
+            if by is not None:
+                self._audit_pairing(by, approved_by, server_url, paired.response)
             if paired.fresh:
                 self._running = True
                 try:
@@ -209,6 +217,26 @@ class SyncEngine:
                 finally:
                     self._running = False
             return paired.response
+
+    def _audit_pairing(
+        self, by: Actor, approved_by: uuid.UUID | None, server_url: str, reply: PairResponse
+    ) -> None:
+        with self._uow_factory() as uow:
+            audit.record(
+                uow,
+                by,
+                self._clock.now(),
+                "sync.paired",
+                "device",
+                reply.device_id,
+                after={
+                    "server": server_url,
+                    "company": str(reply.company.id),
+                    "location": str(reply.location.id),
+                },
+                approved_by=approved_by,
+            )
+            uow.commit()
 
     def sync_once(self) -> SyncReport:
         """Push until the outbox is empty (or the server says stop), then pull until up to

@@ -7,6 +7,7 @@ date again once it is back; a problem the server reported is listed and dismisse
 from __future__ import annotations
 
 import socket
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from db.store import DATABASE_NAME
 from desktop.sync.pairing_form import Field
 from desktop.window import MainWindow
 from sync.client import SyncEngine, SyncReport, SyncStatus
@@ -142,6 +144,15 @@ def test_pairing_by_someone_without_manage_sync_needs_a_managers_pin(
     qtbot.waitUntil(lambda: page.is_paired, timeout=WAIT)
     assert asked
     qtbot.waitUntil(lambda: sync_text(window).startswith("Sync: up to date"), timeout=CATCH_UP)
+    # Audited in the cashier's name, with the manager who approved it.
+    with sqlite3.connect(demo_dir / DATABASE_NAME) as db:
+        row = db.execute(
+            "SELECT u.username, m.username, a.after FROM audit_log a "
+            "JOIN app_user u ON u.id = a.user_id JOIN app_user m ON m.id = a.approved_by_id "
+            "WHERE a.action = 'sync.paired'"
+        ).fetchall()
+    assert [(who, manager) for who, manager, _ in row] == [("jamie", "morgan")]
+    assert live_server.url in row[0][2]
 
 
 def test_the_pairing_form_refuses_what_cannot_work_before_sending(
