@@ -20,7 +20,14 @@ from devices.pole.display import (
     pole_init,
     pole_lines,
 )
-from tests.devices.scanners.ptys import Pty, Record, plug, unplug
+from tests.devices.scanners.ptys import (
+    Pty,
+    Record,
+    connected,
+    disconnected,
+    plug,
+    unplug,
+)
 
 INIT = b"\x1b@" + b"\x1bt\x00" + b"\x1fC\x00"  # ESC @, ESC t 0 (PC437), US C 0
 LINE_1, LINE_2 = b"\x1f$\x01\x01", b"\x1f$\x01\x02"  # US $ 1 1, US $ 1 2
@@ -118,27 +125,6 @@ def open_display() -> Iterator[Open]:
     yield opener
     for display in displays:
         display.close()
-
-
-@pytest.fixture
-def ptys() -> Iterator[Callable[[], Pty]]:
-    made: list[Pty] = []
-
-    def new() -> Pty:
-        made.append(Pty())
-        return made[-1]
-
-    yield new
-    for pty in made:
-        pty.close()
-
-
-def connected(states: list[PoleState]) -> bool:
-    return bool(states) and states[-1].connected
-
-
-def disconnected(states: list[PoleState]) -> bool:
-    return bool(states) and not states[-1].connected
 
 
 def test_frames_arrive_byte_exact(open_display: Open, ptys: Callable[[], Pty]) -> None:

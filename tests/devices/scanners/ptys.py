@@ -7,9 +7,9 @@ import os
 import select
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 WAIT_S = 5.0  # generous: a loaded CI machine may take a while to schedule the driver's thread
 
@@ -81,3 +81,16 @@ class Record(Generic[T]):
     def snapshot(self) -> list[T]:
         with self._changed:
             return list(self.items)
+
+
+class Connectable(Protocol):
+    connected: bool
+
+
+def connected(states: Sequence[Connectable]) -> bool:
+    """The driver's latest report says it has its device."""
+    return bool(states) and states[-1].connected
+
+
+def disconnected(states: Sequence[Connectable]) -> bool:
+    return bool(states) and not states[-1].connected

@@ -20,7 +20,14 @@ from devices.scanners.serial_scanner import (
     SerialScanner,
     clean,
 )
-from tests.devices.scanners.ptys import Pty, Record, plug, unplug
+from tests.devices.scanners.ptys import (
+    Pty,
+    Record,
+    connected,
+    disconnected,
+    plug,
+    unplug,
+)
 
 RETRY_S = 0.05  # the scanner's wait between attempts to reopen; the app's is 0.5 s
 
@@ -45,27 +52,6 @@ def make() -> Iterator[Make]:
     yield maker
     for scanner in scanners:
         scanner.stop()
-
-
-@pytest.fixture
-def ptys() -> Iterator[Callable[[], Pty]]:
-    made: list[Pty] = []
-
-    def new() -> Pty:
-        made.append(Pty())
-        return made[-1]
-
-    yield new
-    for pty in made:
-        pty.close()
-
-
-def connected(states: list[ScannerState]) -> bool:
-    return bool(states) and states[-1].connected
-
-
-def disconnected(states: list[ScannerState]) -> bool:
-    return bool(states) and not states[-1].connected
 
 
 @pytest.mark.parametrize(
