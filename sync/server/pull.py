@@ -23,6 +23,12 @@ cluster — holds pulls back while it runs (read-only transactions do not). Push
 (one batch); give the server's role an `idle_in_transaction_session_timeout`, and do not run
 long batch jobs on the same cluster, or registers see changes only after they end.
 
+Transaction ids give a safe order, not the commit order: a push that took its id early can
+commit after a later one that changed the same record. So a record's row is served as the
+record is NOW (its current `record` row, or a delete if it is gone), not as that change wrote
+it: whichever of a record's rows a register reads last, it holds the latest committed
+version. Stock rows are deltas and are served as written.
+
 The cursor is opaque text, `"1:<txid>:<id>"` (format version, then the position of the last
 row the register has been given or that was passed over for it). Rows are the device's
 company's only (tenant isolation); stock movements the device itself made are passed over
@@ -70,14 +76,35 @@ _PAGE = text(
            coalesce(
                json_agg(
                    json_build_object(
-                       'kind', kind, 'table', table_name, 'id', entity_id,
-                       'location_id', location_id, 'data', data,
-                       'origin_device_id', origin_device_id
-                   ) ORDER BY txid, id
-               ) FILTER (WHERE kind <> 'stock' OR origin_device_id IS DISTINCT FROM :device_id),
+                       'kind', CASE WHEN p.kind = 'stock' THEN 'stock'
+                                    WHEN r.id IS NULL THEN 'delete'
+                                    ELSE 'upsert' END,
+                       'table', p.table_name, 'id', p.entity_id,
+                       'location_id', CASE WHEN p.kind = 'stock' THEN p.location_id
+                                           ELSE r.location_id END,
+                       'data', CASE WHEN p.kind = 'stock' THEN p.data ELSE r.data END,
+                       'origin_device_id', p.origin_device_id
+                   ) ORDER BY p.txid, p.id
+               ) FILTER (
+                   WHERE p.kind <> 'stock' OR p.origin_device_id IS DISTINCT FROM :device_id
+               ),
                '[]'
            )::text AS changes
-      FROM page
+      FROM page AS p
+      -- One primary-key lookup per change. The company is checked on the row found, not in
+      -- the lookup: asked for it there, the planner may pick the (company, table) index and
+      -- read a whole table per change. (Pushes refuse another company's ids; this makes
+      -- sure no such row is ever served.)
+      LEFT JOIN LATERAL (
+            SELECT found.id, found.data, found.location_id
+              FROM (SELECT record.id, record.data, record.location_id, record.company_id
+                      FROM record
+                     WHERE p.kind <> 'stock'
+                       AND record.table_name = p.table_name
+                       AND record.id = p.entity_id
+                    OFFSET 0) AS found
+             WHERE found.company_id = :company_id
+      ) AS r ON true
     """
 )
 _CHANGES = TypeAdapter(list[Change])
