@@ -309,8 +309,7 @@ def queued_register(context: RunContext, server: str, sales: int) -> Queue:
                     session, None, new_company=True, ttl=timedelta(hours=1)
                 )
             engine.pair(url, code)
-            while engine.sync_once().status.waiting:
-                pass
+            _drain(engine)
             device_id = _ring_up(store, clock, sales, context.log)
             events = engine.status().waiting
             token = KeyringTokenStore().get(device_id)
@@ -367,3 +366,14 @@ def _ring_up(store: Store, clock: FixedClock, sales: int, log: Callable[[str], N
             rate = (n + 1) / (time.perf_counter() - began)
             log(f"  {n + 1:,} sales rung up ({rate:.0f}/s)")
     return device.device_id
+
+
+def _drain(engine: SyncEngine, cycles: int = 50) -> None:
+    """Sync until nothing waits; a server that stops taking events is an error, not a hang."""
+    for _ in range(cycles):
+        report = engine.sync_once()
+        if not report.status.waiting:
+            return
+        if report.pushed == 0:
+            raise BenchmarkError(f"the queue stopped draining: {report.status.last_error}")
+    raise BenchmarkError(f"the queue did not drain in {cycles} sync cycles")

@@ -167,11 +167,12 @@ class _SimulatedLink:
     def ask_status(self, timeout_s: float) -> bytes:
         return self._printer.answer(STATUS_QUERY)
 
+    # In memory: nothing to flush or close.
     def finish(self) -> None:
-        pass
+        return None
 
     def abort(self) -> None:
-        pass
+        return None
 
 
 class _NetworkLink:
